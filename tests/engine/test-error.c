@@ -51,6 +51,7 @@ test_dbus_round_trip (void)
       g_assert_cmpstr (name, ==, expected);
       back = g_dbus_error_new_for_dbus_error (name, msg);
       g_assert_error (back, CR_ERROR, design_codes[i].code);
+      g_assert_true (g_dbus_error_strip_remote_error (back));
       g_assert_cmpstr (back->message, ==, msg);
     }
 }
