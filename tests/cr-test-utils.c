@@ -87,3 +87,120 @@ cr_test_iterate_until (const gboolean *done, guint timeout_ms)
   g_source_unref (source);
   return *done;
 }
+
+CrRepository *
+cr_test_repository_new (CrTestDir *dir)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = cr_test_dir_file (dir, "repository.db");
+  CrRepository *repo = cr_repository_open_sync (path, CR_OPEN_FLAGS_CREATE, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (repo);
+  return repo;
+}
+
+CrConnection *
+cr_test_connect (CrRepository *repo, const char *ns)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrClientInfo) client = cr_client_info_new_self ("test");
+  CrConnection *conn = cr_repository_connect (repo, ns, client, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (conn);
+  return conn;
+}
+
+static CrProperty *
+key_property (const char *name, CrCimType type)
+{
+  CrProperty *p = cr_property_new (name, type);
+
+  g_ptr_array_add (p->qualifiers, cr_qualifier_new ("Key", g_variant_new_boolean (TRUE), CR_FLAVOR_DISABLE_OVERRIDE));
+  return p;
+}
+
+void
+cr_test_add_schema (CrRepository *repo)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrConnection) conn = NULL;
+  g_autoptr (CrClass) element = cr_class_new ("Test_Element", NULL);
+  g_autoptr (CrClass) item = cr_class_new ("Test_Item", "Test_Element");
+  g_autoptr (CrClass) special = cr_class_new ("Test_SpecialItem", "Test_Item");
+  CrProperty *note;
+
+  if (!cr_repository_namespace_exists (repo, "root/test"))
+    {
+      cr_repository_create_namespace (repo, "root/test", CR_NAMESPACE_FLAGS_NONE, &error);
+      g_assert_no_error (error);
+    }
+  conn = cr_test_connect (repo, "root/test");
+
+  cr_class_add_qualifier (element, cr_qualifier_new ("Abstract", g_variant_new_boolean (TRUE), CR_FLAVOR_RESTRICTED));
+  cr_class_add_property (element, cr_property_new ("Caption", CR_CIM_TYPE_STRING));
+  cr_connection_put_class (conn, element, CR_PUT_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+
+  cr_class_add_property (item, key_property ("Name", CR_CIM_TYPE_STRING));
+  cr_class_add_property (item, cr_property_new ("Size", CR_CIM_TYPE_UINT64));
+  cr_class_add_property (item, cr_property_new ("Tags", CR_CIM_TYPE_STRING | CR_CIM_FLAG_ARRAY));
+  note = cr_property_new ("Note", CR_CIM_TYPE_STRING);
+  note->default_value = g_variant_ref_sink (g_variant_new_string ("none"));
+  cr_class_add_property (item, note);
+  cr_connection_put_class (conn, item, CR_PUT_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+
+  cr_class_add_property (special, cr_property_new ("Level", CR_CIM_TYPE_SINT8));
+  cr_connection_put_class (conn, special, CR_PUT_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+}
+
+char *
+cr_test_put_item (CrConnection *conn, const char *class_name, const char *name, guint64 size)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrInstance) inst = cr_instance_new (class_name);
+  char *path;
+
+  cr_instance_set_property (inst, "Name", g_variant_new_string (name));
+  cr_instance_set_property (inst, "Size", g_variant_new_uint64 (size));
+  path = cr_connection_put_instance (conn, inst, CR_PUT_FLAGS_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (path);
+  return path;
+}
+
+guint
+cr_test_count_instances (CrConnection *conn, const char *class_name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) all = cr_connection_enumerate_instances (conn, class_name, TRUE, &error);
+
+  g_assert_no_error (error);
+  return all->len;
+}
+
+GBytes *
+cr_test_read_file (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  char *contents = NULL;
+  gsize len = 0;
+
+  g_file_get_contents (path, &contents, &len, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, len);
+}
+
+void
+cr_test_write_file (const char *path, GBytes *bytes)
+{
+  g_autoptr (GError) error = NULL;
+  gsize len = 0;
+  const char *data = g_bytes_get_data (bytes, &len);
+
+  g_file_set_contents (path, data, (gssize) len, &error);
+  g_assert_no_error (error);
+}

@@ -22,4 +22,19 @@ char *cr_test_data_path (const char *name);
  * @timeout_ms passes; returns @done. */
 gboolean cr_test_iterate_until (const gboolean *done, guint timeout_ms);
 
+/* A repository in @dir ("repository.db"), created; asserts success. */
+CrRepository *cr_test_repository_new (CrTestDir *dir);
+
+/* The test schema in root/test: Test_Element (abstract), Test_Item
+ * (keyed by Name; Size uint64, Tags string[], Note string with a
+ * default) and Test_SpecialItem (adds Level sint8). */
+CrConnection *cr_test_connect (CrRepository *repo, const char *ns);
+void cr_test_add_schema (CrRepository *repo);
+char *cr_test_put_item (CrConnection *conn, const char *class_name, const char *name, guint64 size);
+guint cr_test_count_instances (CrConnection *conn, const char *class_name);
+
+/* Raw bytes of a file, and writing them back. */
+GBytes *cr_test_read_file (const char *path);
+void cr_test_write_file (const char *path, GBytes *bytes);
+
 G_END_DECLS

@@ -6,6 +6,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -427,6 +429,28 @@ cr_open_temp_beside (const char *path, const char *tag, char **out_tmp_path, GEr
     }
   *out_tmp_path = g_steal_pointer (&tmpl);
   return fd;
+}
+
+/**
+ * cr_fault_point:
+ * @name: a point in a critical sequence, such as "restore-after-link"
+ *
+ * Fault injection for the crash tests: when the environment variable
+ * CIMREPO_FAULT_POINT names this point, the process kills itself here
+ * with SIGKILL, exactly as a crash or `kill -9` would stop it. Costs one
+ * getenv() per call otherwise.
+ */
+void
+cr_fault_point (const char *name)
+{
+  const char *want = g_getenv ("CIMREPO_FAULT_POINT");
+
+  if (want == NULL || g_strcmp0 (want, name) != 0)
+    return;
+#ifdef G_OS_UNIX
+  kill (getpid (), SIGKILL);
+#endif
+  abort ();
 }
 
 char *

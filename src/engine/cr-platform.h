@@ -41,6 +41,8 @@ gboolean cr_link_or_copy (const char *from, const char *to, GError **error);
 gboolean cr_rename (const char *from, const char *to, GError **error);
 int cr_open_temp_beside (const char *path, const char *tag, char **out_tmp_path, GError **error);
 
+void cr_fault_point (const char *name);
+
 char *cr_get_process_name (gint64 pid);
 gint64 cr_get_pid (void);
 gint64 cr_get_uid (void);

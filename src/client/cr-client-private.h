@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include "cr-client.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The backends behind a CrClient: the engine in this process
+ * (cr-client-local.c) and the cimrepod service (cr-client-remote.c).
+ *
+ * Every operation is named after its D-Bus method on
+ * org.cimrepo.Repository1 or org.cimrepo.Connection1, takes the method's
+ * in-arguments as a GVariant tuple and returns its out-arguments as a
+ * GVariant tuple, so that one table describes both backends. Operations
+ * on a namespace carry the namespace as their first argument; the backend
+ * routes them to a namespace connection that it opens on first use and
+ * reopens after a restore closed it.
+ *
+ * | method             | in            | out               |
+ * |--------------------|---------------|-------------------|
+ * | GetSummary         | ()            | (a{sv})           |
+ * | ListConnections    | ()            | (a(ossxxssx))     |
+ * | ListNamespaces     | (sb)          | (as)              |
+ * | CreateNamespace    | (sb)          | ()                |
+ * | DeleteNamespace    | (s)           | ()                |
+ * | EnumerateClasses   | (ssb)         | (aC)              |
+ * | GetClass           | (ss)          | (C)               |
+ * | PutClass           | (sCu)         | (u)               |
+ * | DeleteClass        | (ss)          | ()                |
+ * | EnumerateInstances | (ssb)         | (a(sI))           |
+ * | GetInstance        | (ss)          | (sI)              |
+ * | PutInstance        | (sIu)         | (su)              |
+ * | DeleteInstance     | (ss)          | ()                |
+ * | Backup             | (u) + fd      | ()                |
+ * | Restore            | (u) + fd      | ()                |
+ * | VerifyRepository   | ()            | (bas)             |
+ * | Pause              | ()            | ()                |
+ * | Resume             | ()            | ()                |
+ *
+ * C is CR_CLASS_VARIANT_TYPE, I is CR_INSTANCE_VARIANT_TYPE; (sI) is an
+ * instance with its object path. GetSummary's keys: "location" s, "id" s,
+ * "schema-version" u, "size" t, "namespaces" t, "classes" t,
+ * "instances" t, "last-backup" x. An empty string stands for "none" in
+ * the in-arguments (no superclass, the top of the namespace tree).
+ *
+ * @fd is borrowed: it stays open until the callback has run.
+ */
+typedef struct _CrClientBackend CrClientBackend;
+
+struct _CrClientBackend {
+  void (*call) (CrClientBackend *backend,
+                const char *method,
+                GVariant *args,
+                int fd,
+                CrProgressFunc progress,
+                gpointer progress_data,
+                GCancellable *cancellable,
+                GAsyncReadyCallback callback,
+                gpointer user_data);
+  GVariant *(*call_finish) (CrClientBackend *backend, GAsyncResult *result, GError **error);
+  void (*free) (CrClientBackend *backend);
+  CrClient *client; /* unowned: the client owns the backend */
+};
+
+/* The state a backend reports; the client notifies what changed. */
+typedef struct {
+  gboolean paused;
+  const char *paused_by;
+  gint64 paused_since;
+  gint64 auto_resume_at;
+  gboolean holds_pause;
+  gboolean backup_in_progress;
+  gboolean restore_in_progress;
+  guint connection_count;
+  gint64 last_backup_time;
+} CrClientState;
+
+CrClient *cr_client_new_with_backend (CrClientMode mode, const char *location, CrClientBackend *backend);
+void cr_client_update_state (CrClient *self, const CrClientState *state);
+void cr_client_emit_connections_changed (CrClient *self);
+
+/* Backends */
+void cr_client_backend_local_new_async (const char *path,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data);
+CrClientBackend *cr_client_backend_local_new_finish (GAsyncResult *result, GError **error);
+
+G_END_DECLS
