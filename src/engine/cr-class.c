@@ -61,7 +61,7 @@ optional_from_variant (GVariant *av, GVariant **out_value, GError **error)
   if (n > 1)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("an optional value has at most one element, not %" G_GSIZE_FORMAT), n);
+                   _("an optional value has at most one element, not %lu"), (gulong) n);
       return FALSE;
     }
   boxed = g_variant_get_child_value (av, 0);
@@ -160,9 +160,9 @@ validate_property (const CrProperty *property, GError **error)
           g_variant_n_children (property->default_value) > property->array_size)
         {
           g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                       _("%s: the array has room for %u elements, not %" G_GSIZE_FORMAT),
+                       _("%s: the array has room for %u elements, not %lu"),
                        what, property->array_size,
-                       g_variant_n_children (property->default_value));
+                       (gulong) g_variant_n_children (property->default_value));
           return FALSE;
         }
     }
@@ -605,8 +605,8 @@ method_new_from_variant (GVariant *variant, GError **error)
   if (n > CR_MAX_PARAMETERS)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("method “%s”: a method has at most %d parameters, not %" G_GSIZE_FORMAT),
-                   shown, CR_MAX_PARAMETERS, n);
+                   _("method “%s”: a method has at most %d parameters, not %lu"),
+                   shown, CR_MAX_PARAMETERS, (gulong) n);
       return NULL;
     }
   list = cr_qualifiers_new_from_variant (qualifiers, error);
@@ -1105,8 +1105,8 @@ validate_elements (CrClass *klass, GError **error)
   if (g_variant_get_size (serialized) > CR_MAX_OBJECT_BYTES)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("the class takes %" G_GSIZE_FORMAT " bytes, more than the limit of %d"),
-                   g_variant_get_size (serialized), CR_MAX_OBJECT_BYTES);
+                   _("the class takes %lu bytes, more than the limit of %d"),
+                   (gulong) g_variant_get_size (serialized), CR_MAX_OBJECT_BYTES);
       return FALSE;
     }
   return TRUE;
@@ -1197,8 +1197,8 @@ read_elements (CrClass *klass, GVariant *variant, GError **error)
   if (n > CR_MAX_PROPERTIES)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("a class has at most %d properties, inherited ones included, not %" G_GSIZE_FORMAT),
-                   CR_MAX_PROPERTIES, n);
+                   _("a class has at most %d properties, inherited ones included, not %lu"),
+                   CR_MAX_PROPERTIES, (gulong) n);
       return FALSE;
     }
   for (gsize i = 0; i < n; i++)
@@ -1216,8 +1216,8 @@ read_elements (CrClass *klass, GVariant *variant, GError **error)
   if (n > CR_MAX_METHODS)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("a class has at most %d methods, not %" G_GSIZE_FORMAT),
-                   CR_MAX_METHODS, n);
+                   _("a class has at most %d methods, not %lu"),
+                   CR_MAX_METHODS, (gulong) n);
       return FALSE;
     }
   for (gsize i = 0; i < n; i++)
@@ -1264,8 +1264,8 @@ cr_class_new_from_variant (GVariant *variant, GError **error)
   if (g_variant_get_size (variant) > CR_MAX_OBJECT_BYTES)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("A class takes at most %d bytes, not %" G_GSIZE_FORMAT),
-                   CR_MAX_OBJECT_BYTES, g_variant_get_size (variant));
+                   _("A class takes at most %d bytes, not %lu"),
+                   CR_MAX_OBJECT_BYTES, (gulong) g_variant_get_size (variant));
       return NULL;
     }
   g_variant_get_child (variant, 0, "&s", &name);

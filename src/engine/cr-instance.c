@@ -345,8 +345,8 @@ cr_instance_new_from_variant (GVariant *variant, GError **error)
   if (g_variant_get_size (variant) > CR_MAX_OBJECT_BYTES)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("An instance takes at most %d bytes, not %" G_GSIZE_FORMAT),
-                   CR_MAX_OBJECT_BYTES, g_variant_get_size (variant));
+                   _("An instance takes at most %d bytes, not %lu"),
+                   CR_MAX_OBJECT_BYTES, (gulong) g_variant_get_size (variant));
       return NULL;
     }
   g_variant_get (variant, "(&s@a{sv})", &class_name, &values);
@@ -360,8 +360,8 @@ cr_instance_new_from_variant (GVariant *variant, GError **error)
   if (n > CR_MAX_PROPERTIES)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("Instance of “%s”: an instance has at most %d values, not %" G_GSIZE_FORMAT),
-                   class_shown, CR_MAX_PROPERTIES, n);
+                   _("Instance of “%s”: an instance has at most %d values, not %lu"),
+                   class_shown, CR_MAX_PROPERTIES, (gulong) n);
       return NULL;
     }
 
@@ -486,8 +486,8 @@ cr_instance_normalize (CrInstance *instance, CrClass *resolved_class, GError **e
       if (property->array_size != 0 && g_variant_n_children (value) > property->array_size)
         {
           g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                       _("%s: the array has room for %u elements, not %" G_GSIZE_FORMAT),
-                       what, property->array_size, g_variant_n_children (value));
+                       _("%s: the array has room for %u elements, not %lu"),
+                       what, property->array_size, (gulong) g_variant_n_children (value));
           g_variant_unref (value);
           return NULL;
         }

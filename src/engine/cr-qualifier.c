@@ -35,7 +35,7 @@ optional_from_variant (GVariant *av, GVariant **out_value, GError **error)
   if (n > 1)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("An optional value has at most one element, not %" G_GSIZE_FORMAT), n);
+                   _("An optional value has at most one element, not %lu"), (gulong) n);
       return FALSE;
     }
   boxed = g_variant_get_child_value (av, 0);
@@ -367,8 +367,8 @@ cr_qualifiers_new_from_variant (GVariant *variant, GError **error)
   if (n > CR_MAX_QUALIFIERS)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("An element has at most %d qualifiers, not %" G_GSIZE_FORMAT),
-                   CR_MAX_QUALIFIERS, n);
+                   _("An element has at most %d qualifiers, not %lu"),
+                   CR_MAX_QUALIFIERS, (gulong) n);
       return NULL;
     }
   qualifiers = cr_qualifiers_new ();

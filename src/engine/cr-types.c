@@ -482,8 +482,8 @@ check_string_bounds (const char *s, gsize len, const char *what, gssize index, G
     {
       label = what_label (what, index);
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("%s: a string has at most %d bytes, this one has %" G_GSIZE_FORMAT),
-                   label, CR_MAX_STRING_BYTES, len);
+                   _("%s: a string has at most %d bytes, this one has %lu"),
+                   label, CR_MAX_STRING_BYTES, (gulong) len);
       return FALSE;
     }
   /* GVariant hands out "" for invalid serialized strings, but a value
@@ -639,8 +639,8 @@ cr_cim_value_check (CrCimType type, GVariant *value, const char *what, GError **
     {
       label = what_label (what, -1);
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("%s: an array has at most %d elements, this one has %" G_GSIZE_FORMAT),
-                   label, CR_MAX_ARRAY_ELEMENTS, n);
+                   _("%s: an array has at most %d elements, this one has %lu"),
+                   label, CR_MAX_ARRAY_ELEMENTS, (gulong) n);
       return FALSE;
     }
   if (element != CR_CIM_TYPE_SINT8 && element != CR_CIM_TYPE_REAL32 && !type_is_stringish (element))
@@ -703,8 +703,8 @@ cr_variant_check_value_shape (GVariant *value, const char *what, GError **error)
         {
           label = what_label (what, -1);
           g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                       _("%s: an array has at most %d elements, this one has %" G_GSIZE_FORMAT),
-                       label, CR_MAX_ARRAY_ELEMENTS, n);
+                       _("%s: an array has at most %d elements, this one has %lu"),
+                       label, CR_MAX_ARRAY_ELEMENTS, (gulong) n);
           return FALSE;
         }
       if (type_string[1] == 's')
@@ -810,11 +810,14 @@ make_int (CrCimType element, CrInt n, const char *what, gssize index, GError **e
     {
       g_autofree char *label = what_label (what, index);
       g_autofree char *text = int_to_text (n);
+      /* Numbers go in as text: a format macro inside _() would hide the
+       * message from xgettext. */
+      g_autofree char *min = g_strdup_printf ("%" G_GINT64_FORMAT, range->min);
       g_autofree char *max = g_strdup_printf ("%" G_GUINT64_FORMAT, range->max);
 
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("%s: %s is out of range for %s (%" G_GINT64_FORMAT " to %s)"),
-                   label, text, cr_cim_type_to_string (element), range->min, max);
+                   _("%s: %s is out of range for %s (%s to %s)"),
+                   label, text, cr_cim_type_to_string (element), min, max);
       return NULL;
     }
   switch ((int) element)
@@ -953,8 +956,8 @@ cr_cim_value_coerce (CrCimType type, GVariant *value, const char *what, GError *
           g_autofree char *label = what_label (what, -1);
 
           g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                       _("%s: an array has at most %d elements, this one has %" G_GSIZE_FORMAT),
-                       label, CR_MAX_ARRAY_ELEMENTS, n);
+                       _("%s: an array has at most %d elements, this one has %lu"),
+                       label, CR_MAX_ARRAY_ELEMENTS, (gulong) n);
           return NULL;
         }
       for (gsize i = 0; i < n; i++)
@@ -1114,7 +1117,7 @@ parse_array (CrCimType type, const char *text, GError **error)
           if (*p != '"')
             {
               g_set_error (error, CR_ERROR, CR_ERROR_INVALID_SYNTAX,
-                           _("Element %" G_GSIZE_FORMAT " of the array must be in double quotes"), n);
+                           _("Element %lu of the array must be in double quotes"), (gulong) n);
               return NULL;
             }
           for (p++; *p != '"'; )
@@ -1122,7 +1125,7 @@ parse_array (CrCimType type, const char *text, GError **error)
               if (*p == '\0')
                 {
                   g_set_error (error, CR_ERROR, CR_ERROR_INVALID_SYNTAX,
-                               _("Element %" G_GSIZE_FORMAT " of the array has no closing quote"), n);
+                               _("Element %lu of the array has no closing quote"), (gulong) n);
                   return NULL;
                 }
               if (*p == '\\')
@@ -1131,7 +1134,7 @@ parse_array (CrCimType type, const char *text, GError **error)
                   if (!cr_parse_escape (&p, token))
                     {
                       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_SYNTAX,
-                                   _("Element %" G_GSIZE_FORMAT " of the array has an invalid escape sequence"), n);
+                                   _("Element %lu of the array has an invalid escape sequence"), (gulong) n);
                       return NULL;
                     }
                   continue;
@@ -1152,7 +1155,7 @@ parse_array (CrCimType type, const char *text, GError **error)
           if (token->len == 0)
             {
               g_set_error (error, CR_ERROR, CR_ERROR_INVALID_SYNTAX,
-                           _("Element %" G_GSIZE_FORMAT " of the array is empty"), n);
+                           _("Element %lu of the array is empty"), (gulong) n);
               return NULL;
             }
         }
@@ -1177,8 +1180,8 @@ parse_array (CrCimType type, const char *text, GError **error)
       if (*p == '}' && *skip_space (p + 1) == '\0')
         break;
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_SYNTAX,
-                   _("Expected “,” or a final “}” after element %" G_GSIZE_FORMAT " of the array"),
-                   n - 1);
+                   _("Expected “,” or a final “}” after element %lu of the array"),
+                   (gulong) n - 1);
       return NULL;
     }
   return g_variant_ref_sink (g_variant_builder_end (&builder));
