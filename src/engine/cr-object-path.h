@@ -13,7 +13,10 @@ G_BEGIN_DECLS
  *   (`root/cimv2:CIM_Foo.Name="x"`)
  * @class_name: the class
  * @keys: (element-type CrKeyBinding): the key bindings; empty for a
- *   singleton (`CIM_Foo=@`)
+ *   singleton (`CIM_Foo=@`) and for a class path
+ * @is_class_path: %TRUE when the path names a class, not an instance
+ *   (`CIM_Foo`, with neither keys nor `=@`); cr_object_path_add_key()
+ *   clears it
  *
  * A parsed WBEM object path (DSP0004 8.2): an optional namespace, a class
  * and its key bindings. Key values are GVariant: as parsed, strings are
@@ -35,6 +38,7 @@ typedef struct {
   char *namespace_;
   char *class_name;
   GPtrArray *keys;
+  gboolean is_class_path;
 } CrObjectPath;
 
 GType cr_object_path_get_type (void) G_GNUC_CONST;

@@ -12,12 +12,20 @@ G_BEGIN_DECLS
  *
  * Qualifier flavors (DSP0004 5.6.1.5). The default flavor, 0, is
  * EnableOverride, ToSubclass, not Translatable.
+ *
+ * %CR_FLAVOR_PROPAGATED is not a DSP0004 flavor but an origin, as WMI's
+ * WBEM_FLAVOR_ORIGIN_PROPAGATED: cr_class_resolve() sets it on the
+ * qualifiers that a resolved class inherits and does not declare itself,
+ * so that cr_class_get_local() can recover the local shape, even after a
+ * trip through the GVariant form. It is not part of %CR_FLAVOR_ALL and a
+ * qualifier type never carries it.
  */
 typedef enum {
   CR_FLAVOR_NONE = 0,
   CR_FLAVOR_DISABLE_OVERRIDE = 1 << 0,
   CR_FLAVOR_RESTRICTED = 1 << 1,
   CR_FLAVOR_TRANSLATABLE = 1 << 2,
+  CR_FLAVOR_PROPAGATED = 1 << 3,
 } CrFlavor;
 #define CR_FLAVOR_ALL (CR_FLAVOR_DISABLE_OVERRIDE | CR_FLAVOR_RESTRICTED | CR_FLAVOR_TRANSLATABLE)
 

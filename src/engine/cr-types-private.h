@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include "cr-types.h"
+
+G_BEGIN_DECLS
+
+/* Helpers shared by the CIM model (cr-types.c, cr-qualifier.c, cr-class.c,
+ * cr-object-path.c, cr-instance.c). Not installed. */
+
+/* How many characters of a name or value an error message quotes. */
+#define CR_DISPLAY_CHARS 64
+
+gboolean cr_name_char_is_valid (gunichar c, gboolean first);
+gboolean cr_name_equal (const char *a, const char *b);
+char *cr_text_for_display (const char *text);
+
+/* Checks what can be checked of a value whose CIM type is not known (a
+ * qualifier value, an instance property before normalization): a CIM
+ * GVariant type, nesting, string and array bounds. */
+gboolean cr_variant_check_value_shape (GVariant *value,
+                                       const char *what,
+                                       GError **error);
+
+gboolean cr_variant_equal0 (GVariant *a, GVariant *b);
+
+/* Appends @text in double quotes. With @escape_controls, control characters
+ * are escaped too (`\n`, `\t`, `\x001B`, …); otherwise only `\` and `"`. */
+void cr_string_append_quoted (GString *out,
+                              const char *text,
+                              gboolean escape_controls);
+
+/* Decodes one escape sequence; *@p points after the backslash and is moved
+ * past the sequence. Returns FALSE for an unknown or invalid sequence. */
+gboolean cr_parse_escape (const char **p, GString *out);
+
+void cr_format_real (GString *out, double value, gboolean real32);
+
+G_END_DECLS
