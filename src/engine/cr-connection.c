@@ -326,11 +326,11 @@ cr_connection_put_qualifier_type (CrConnection *self, CrQualifierType *qtype, Cr
   CrStore *store;
   CrPutResult result;
 
-  g_return_val_if_fail (CR_IS_CONNECTION (self), (CrPutResult) -1);
-  g_return_val_if_fail (qtype != NULL, (CrPutResult) -1);
+  g_return_val_if_fail (CR_IS_CONNECTION (self), CR_PUT_RESULT_ERROR);
+  g_return_val_if_fail (qtype != NULL, CR_PUT_RESULT_ERROR);
   store = begin (self, TRUE, error);
   if (store == NULL)
-    return (CrPutResult) -1;
+    return CR_PUT_RESULT_ERROR;
   result = cr_store_put_qualifier_type (store, self->namespace_, qtype, flags, error);
   end (self, TRUE);
   return result;
@@ -412,11 +412,11 @@ cr_connection_put_class (CrConnection *self, CrClass *klass, CrPutFlags flags, G
   CrStore *store;
   CrPutResult result;
 
-  g_return_val_if_fail (CR_IS_CONNECTION (self), (CrPutResult) -1);
-  g_return_val_if_fail (CR_IS_CLASS (klass), (CrPutResult) -1);
+  g_return_val_if_fail (CR_IS_CONNECTION (self), CR_PUT_RESULT_ERROR);
+  g_return_val_if_fail (CR_IS_CLASS (klass), CR_PUT_RESULT_ERROR);
   store = begin (self, TRUE, error);
   if (store == NULL)
-    return (CrPutResult) -1;
+    return CR_PUT_RESULT_ERROR;
   result = cr_store_put_class (store, self->namespace_, klass, flags, error);
   end (self, TRUE);
   return result;

@@ -50,9 +50,11 @@ typedef enum {
 /**
  * CrPutResult:
  *
- * What a put did, for import summaries.
+ * What a put did, for import summaries; %CR_PUT_RESULT_ERROR when it
+ * failed.
  */
 typedef enum {
+  CR_PUT_RESULT_ERROR = -1,
   CR_PUT_RESULT_CREATED,
   CR_PUT_RESULT_UPDATED,
   CR_PUT_RESULT_UNCHANGED,

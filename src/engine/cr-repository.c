@@ -40,6 +40,7 @@ struct _CrRepository {
   gint64 last_backup_time;
   gboolean closed;
   GSource *sync_source;
+  GQueue pending_states; /* Snapshot, oldest first */
   /* A backup finished while paused: its record waits for the resume. */
   gboolean record_pending;
   gint64 record_created;
@@ -161,67 +162,92 @@ flush_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
   g_task_return_boolean (task, TRUE);
 }
 
+/* One observation of the state. Every change is queued as one, so that
+ * the owner sees each transition, even a flag that went on and off again
+ * before its main loop ran. */
+typedef struct {
+  CrGateState gate;
+  guint connection_count;
+  gint64 last_backup;
+} Snapshot;
+
+static void
+snapshot_free (Snapshot *snap)
+{
+  cr_gate_state_clear (&snap->gate);
+  g_free (snap);
+}
+
+static void
+publish (CrRepository *self, Snapshot *snap)
+{
+  CrGateState *state = &snap->gate;
+
+  if (state->backup_running != self->pub_backup)
+    {
+      self->pub_backup = state->backup_running;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACKUP_IN_PROGRESS]);
+    }
+  if (state->restoring != self->pub_restore)
+    {
+      self->pub_restore = state->restoring;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESTORE_IN_PROGRESS]);
+    }
+  if (state->paused != self->pub_paused)
+    {
+      self->pub_paused = state->paused;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
+    }
+  if (g_strcmp0 (state->paused_by, self->pub_paused_by) != 0)
+    {
+      g_free (self->pub_paused_by);
+      self->pub_paused_by = g_strdup (state->paused_by);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED_BY]);
+    }
+  if (state->paused_since != self->pub_paused_since)
+    {
+      self->pub_paused_since = state->paused_since;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED_SINCE]);
+    }
+  if (state->auto_resume_at != self->pub_auto_resume_at)
+    {
+      self->pub_auto_resume_at = state->auto_resume_at;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTO_RESUME_AT]);
+    }
+  if (snap->connection_count != self->pub_connection_count)
+    {
+      self->pub_connection_count = snap->connection_count;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION_COUNT]);
+    }
+  if (snap->last_backup != self->pub_last_backup)
+    {
+      self->pub_last_backup = snap->last_backup;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_BACKUP_TIME]);
+    }
+}
+
 static gboolean
 sync_state_cb (gpointer data)
 {
   g_autoptr (CrRepository) self = g_weak_ref_get (data);
-  CrGateState state = { 0 };
-  guint count;
-  gint64 last_backup;
-  gboolean flush = FALSE;
+  GQueue states = G_QUEUE_INIT;
+  Snapshot *snap;
+  gboolean was_paused, flush;
 
   if (self == NULL)
     return G_SOURCE_REMOVE;
 
   g_mutex_lock (&self->lock);
   g_clear_pointer (&self->sync_source, g_source_unref);
-  count = g_hash_table_size (self->connections);
-  last_backup = self->last_backup_time;
+  states = self->pending_states;
+  g_queue_init (&self->pending_states);
   g_mutex_unlock (&self->lock);
-  cr_gate_get_state (&self->gate, &state);
 
-  g_object_freeze_notify (G_OBJECT (self));
-  if (state.backup_running != self->pub_backup)
+  was_paused = self->pub_paused;
+  while ((snap = g_queue_pop_head (&states)) != NULL)
     {
-      self->pub_backup = state.backup_running;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACKUP_IN_PROGRESS]);
-    }
-  if (state.restoring != self->pub_restore)
-    {
-      self->pub_restore = state.restoring;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESTORE_IN_PROGRESS]);
-    }
-  if (state.paused != self->pub_paused)
-    {
-      self->pub_paused = state.paused;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
-      flush = !state.paused;
-    }
-  if (g_strcmp0 (state.paused_by, self->pub_paused_by) != 0)
-    {
-      g_free (self->pub_paused_by);
-      self->pub_paused_by = g_strdup (state.paused_by);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED_BY]);
-    }
-  if (state.paused_since != self->pub_paused_since)
-    {
-      self->pub_paused_since = state.paused_since;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED_SINCE]);
-    }
-  if (state.auto_resume_at != self->pub_auto_resume_at)
-    {
-      self->pub_auto_resume_at = state.auto_resume_at;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTO_RESUME_AT]);
-    }
-  if (count != self->pub_connection_count)
-    {
-      self->pub_connection_count = count;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION_COUNT]);
-    }
-  if (last_backup != self->pub_last_backup)
-    {
-      self->pub_last_backup = last_backup;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_BACKUP_TIME]);
+      publish (self, snap);
+      snapshot_free (snap);
     }
 
   /* The auto-resume timer follows the pause. The gate enforces the
@@ -231,18 +257,19 @@ sync_state_cb (gpointer data)
       g_source_destroy (self->resume_timer);
       g_clear_pointer (&self->resume_timer, g_source_unref);
     }
-  if (state.paused)
+  if (self->pub_paused)
     {
-      gint64 delay_ms = MAX (0, (state.auto_resume_at - g_get_real_time ()) / 1000) + 1;
+      gint64 delay_ms = MAX (0, (self->pub_auto_resume_at - g_get_real_time ()) / 1000) + 1;
 
       self->resume_timer = g_timeout_source_new ((guint) MIN (delay_ms, (gint64) G_MAXUINT));
       g_source_set_static_name (self->resume_timer, "[cimrepo] auto-resume");
       g_source_set_callback (self->resume_timer, auto_resume_cb, weak_ref_new (self), (GDestroyNotify) weak_ref_free);
       g_source_attach (self->resume_timer, self->context);
     }
-  cr_gate_state_clear (&state);
-  g_object_thaw_notify (G_OBJECT (self));
 
+  g_mutex_lock (&self->lock);
+  flush = was_paused && !self->pub_paused && self->record_pending && !self->closed;
+  g_mutex_unlock (&self->lock);
   if (flush)
     {
       /* A pause that ended by itself leaves its backup record to write;
@@ -254,11 +281,17 @@ sync_state_cb (gpointer data)
 }
 
 /* Called from any thread, also from the gate, whenever state may have
- * changed. Coalesced: one dispatch per burst. */
+ * changed: takes a snapshot and has the owner's context announce it. */
 static void
 schedule_sync (CrRepository *self)
 {
+  Snapshot *snap = g_new0 (Snapshot, 1);
+
+  cr_gate_get_state (&self->gate, &snap->gate);
   g_mutex_lock (&self->lock);
+  snap->connection_count = g_hash_table_size (self->connections);
+  snap->last_backup = self->last_backup_time;
+  g_queue_push_tail (&self->pending_states, snap);
   if (self->sync_source == NULL && self->context != NULL)
     {
       self->sync_source = g_idle_source_new ();
@@ -364,6 +397,7 @@ cr_repository_finalize (GObject *object)
   cr_gate_clear (&self->gate);
   g_mutex_clear (&self->lock);
   g_clear_pointer (&self->connections, g_hash_table_unref);
+  g_queue_clear_full (&self->pending_states, (GDestroyNotify) snapshot_free);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self->path);
   g_free (self->id);

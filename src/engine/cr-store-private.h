@@ -92,6 +92,7 @@ gboolean cr_store_verify (CrStore *store,
 
 /* Pause: copy the whole WAL into the database and truncate it, so that
  * the database file alone is complete. Call with writes held. */
+gboolean cr_store_checkpoint_full (CrStore *store, GError **error);
 gboolean cr_store_checkpoint_truncate (CrStore *store, guint64 *out_wal_bytes, GError **error);
 
 /*

@@ -76,26 +76,10 @@ cr_store_snapshot_new (CrStore *store, gboolean fence, GError **error)
   if (snap->db == NULL)
     return NULL;
 
-  if (fence)
-    {
-      int n_log = 0, n_ckpt = 0;
-
-      /* FULL waits (through the busy handler) for readers of older
-       * snapshots, then copies every frame and syncs the file. */
-      rc = sqlite3_wal_checkpoint_v2 (snap->db, NULL, SQLITE_CHECKPOINT_FULL, &n_log, &n_ckpt);
-      if (rc != SQLITE_OK)
-        {
-          cr_store_set_sqlite_error (error, snap->db, rc, _("Could not prepare the repository for a backup"));
-          return NULL;
-        }
-      if (n_ckpt < n_log)
-        {
-          g_set_error (error, CR_ERROR, CR_ERROR_BUSY,
-                       _("The repository's log could not be copied back completely (%d of %d pages); try the backup again"),
-                       n_ckpt, n_log);
-          return NULL;
-        }
-    }
+  /* FULL waits (through the busy handler) for readers of older
+   * snapshots, then copies every frame and syncs the file. */
+  if (fence && !cr_store_checkpoint_full (store, error))
+    return NULL;
 
   rc = sqlite3_exec (snap->db, "BEGIN", NULL, NULL, NULL);
   if (rc != SQLITE_OK)

@@ -54,6 +54,7 @@ struct _CrStore {
   guint64 cache_generation;
 
   GThread *checkpointer;
+  sqlite3 *ckpt_db;
   GMutex ckpt_lock;
   GCond ckpt_cond;
   gboolean ckpt_wanted;
@@ -330,15 +331,8 @@ static gpointer
 checkpointer_thread (gpointer data)
 {
   CrStore *store = data;
-  g_autoptr (GError) error = NULL;
-  sqlite3 *db = cr_store_open_db (store->path, SQLITE_OPEN_READWRITE, NULL, &error);
+  sqlite3 *db = store->ckpt_db;
   gint64 not_before = 0;
-
-  if (db == NULL)
-    {
-      g_warning ("The checkpointer cannot open the repository: %s", error->message);
-      return NULL;
-    }
 
   g_mutex_lock (&store->ckpt_lock);
   for (;;)
@@ -370,7 +364,6 @@ checkpointer_thread (gpointer data)
         store->ckpt_wanted = TRUE;
     }
   g_mutex_unlock (&store->ckpt_lock);
-  sqlite3_close_v2 (db);
   return NULL;
 }
 
@@ -581,6 +574,9 @@ cr_store_open (const char *path, gboolean create, GError **error)
   if (!read_meta (store, error))
     return NULL;
 
+  store->ckpt_db = cr_store_open_db (path, SQLITE_OPEN_READWRITE, NULL, error);
+  if (store->ckpt_db == NULL)
+    return NULL;
   sqlite3_wal_hook (sdb, wal_hook, store);
   store->checkpointer = g_thread_new ("cr-checkpoint", checkpointer_thread, store);
   return g_steal_pointer (&store);
@@ -599,6 +595,7 @@ cr_store_close (CrStore *store)
   if (store == NULL)
     return;
   stop_checkpointer (store);
+  g_clear_pointer (&store->ckpt_db, sqlite3_close_v2);
   g_clear_pointer (&store->idle_readers, g_ptr_array_unref);
   if (store->writer != NULL)
     {
@@ -647,6 +644,31 @@ cr_store_get_size (CrStore *store)
   if (g_stat (wal, &st) == 0)
     size += (guint64) st.st_size;
   return size;
+}
+
+/* Copies every frame of the WAL into the database file and syncs it.
+ * Call with writes held. */
+gboolean
+cr_store_checkpoint_full (CrStore *store, GError **error)
+{
+  int n_log = 0, n_ckpt = 0, rc;
+
+  g_mutex_lock (&store->writer_lock);
+  rc = sqlite3_wal_checkpoint_v2 (store->writer->db, NULL, SQLITE_CHECKPOINT_FULL, &n_log, &n_ckpt);
+  g_mutex_unlock (&store->writer_lock);
+  if (rc != SQLITE_OK)
+    {
+      cr_store_set_sqlite_error (error, NULL, rc, _("Could not write the repository's log into its file"));
+      return FALSE;
+    }
+  if (n_log < 0 || n_ckpt < n_log)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_BUSY,
+                   _("The repository's log could not be copied back completely (%d of %d pages); try again"),
+                   n_ckpt, n_log);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
@@ -1130,14 +1152,14 @@ cr_store_put_qualifier_type (CrStore *store, const char *ns, CrQualifierType *qt
   v = g_variant_ref_sink (cr_qualifier_type_to_variant (qtype));
   checked = cr_qualifier_type_new_from_variant (v, error);
   if (checked == NULL)
-    return (CrPutResult) -1;
+    return CR_PUT_RESULT_ERROR;
 
   db = writer_begin (store, error);
   if (db == NULL)
-    return (CrPutResult) -1;
+    return CR_PUT_RESULT_ERROR;
   ok = put_qualifier_type_txn (db, ns, v, checked->name, flags, &result, error);
   if (!writer_end (store, ok, FALSE, error))
-    return (CrPutResult) -1;
+    return CR_PUT_RESULT_ERROR;
   return result;
 }
 
@@ -1713,13 +1735,13 @@ cr_store_put_class (CrStore *store, const char *ns, CrClass *klass, CrPutFlags f
   gboolean ok;
 
   if (!cr_class_validate (local, error))
-    return (CrPutResult) -1;
+    return CR_PUT_RESULT_ERROR;
   db = writer_begin (store, error);
   if (db == NULL)
-    return (CrPutResult) -1;
+    return CR_PUT_RESULT_ERROR;
   ok = put_class_txn (store, db, ns, local, flags, &result, error);
   if (!writer_end (store, ok, ok && result != CR_PUT_RESULT_UNCHANGED, error))
-    return (CrPutResult) -1;
+    return CR_PUT_RESULT_ERROR;
   return result;
 }
 

@@ -153,11 +153,11 @@ generate (const char *path)
   g_ptr_array_add (key->qualifiers, cr_qualifier_new ("Key", g_variant_new_boolean (TRUE), CR_FLAVOR_DISABLE_OVERRIDE));
   cr_class_add_property (base, key);
   cr_class_add_qualifier (base, cr_qualifier_new ("Abstract", g_variant_new_boolean (TRUE), CR_FLAVOR_RESTRICTED));
-  check (cr_connection_put_class (conn, base, CR_PUT_FLAGS_NONE, &error) != (CrPutResult) -1, error);
+  check (cr_connection_put_class (conn, base, CR_PUT_FLAGS_NONE, &error) != CR_PUT_RESULT_ERROR, error);
   for (guint i = 0; i < N_CLASSES; i++)
     {
       g_autoptr (CrClass) klass = make_class (i);
-      check (cr_connection_put_class (conn, klass, CR_PUT_FLAGS_NONE, &error) != (CrPutResult) -1, error);
+      check (cr_connection_put_class (conn, klass, CR_PUT_FLAGS_NONE, &error) != CR_PUT_RESULT_ERROR, error);
     }
   while (cr_repository_get_size (repo) < target)
     {

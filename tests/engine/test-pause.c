@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "cr-test-utils.h"
 
 typedef struct {
@@ -256,6 +258,7 @@ test_release_resumes (Fixture *f, gconstpointer data)
   while (!strv_has (seen, "paused"))
     g_main_context_iteration (NULL, TRUE);
   g_assert_null (cr_repository_dup_paused_by (f->repo));
+  g_signal_handlers_disconnect_by_data (f->repo, seen);
   writer_clear (&w);
 }
 
@@ -293,6 +296,7 @@ test_auto_resume (Fixture *f, gconstpointer data)
   g_assert_false (cr_pause_handle_resume_sync (pause, NULL, NULL, NULL, &error));
   g_assert_error (error, CR_ERROR, CR_ERROR_INVALID_OPERATION);
   g_assert_nonnull (strstr (error->message, "automatically"));
+  g_signal_handlers_disconnect_by_data (f->repo, seen);
   writer_clear (&w);
 }
 

@@ -279,8 +279,8 @@ check_refused (Fixture *f, GBytes *content, gint code, const char *what)
 static GBytes *
 flip_bit (GBytes *bytes, gsize offset, guint bit)
 {
-  gsize len;
-  guint8 *data = g_memdup2 (g_bytes_get_data (bytes, &len), len);
+  gsize len = g_bytes_get_size (bytes);
+  guint8 *data = g_memdup2 (g_bytes_get_data (bytes, NULL), len);
 
   data[offset] ^= (guint8) (1u << bit);
   return g_bytes_new_take (data, len);
