@@ -35,14 +35,15 @@ G_BEGIN_DECLS
  * | Backup             | (u) + fd      | ()                |
  * | Restore            | (u) + fd      | ()                |
  * | VerifyRepository   | ()            | (bas)             |
- * | Pause              | ()            | ()                |
+ * | Pause              | (u)           | ()                |
  * | Resume             | ()            | ()                |
  *
  * C is CR_CLASS_VARIANT_TYPE, I is CR_INSTANCE_VARIANT_TYPE; (sI) is an
  * instance with its object path. GetSummary's keys: "location" s, "id" s,
  * "schema-version" u, "size" t, "namespaces" t, "classes" t,
  * "instances" t, "last-backup" x. An empty string stands for "none" in
- * the in-arguments (no superclass, the top of the namespace tree).
+ * the in-arguments (no superclass, the top of the namespace tree). Pause's
+ * argument is the auto-resume delay in seconds, 0 for the default.
  *
  * @fd is borrowed: it stays open until the callback has run.
  */

@@ -207,10 +207,10 @@ void cr_client_verify_backup_async (CrClient *self, GFile *source, CrProgressFun
 CrBackupInfo *cr_client_verify_backup_finish (CrClient *self, GAsyncResult *result, GError **error);
 CrBackupInfo *cr_client_verify_backup_sync (CrClient *self, GFile *source, CrProgressFunc progress, gpointer progress_data, GCancellable *cancellable, GError **error);
 
-void cr_client_pause_async (CrClient *self, GCancellable *cancellable,
+void cr_client_pause_async (CrClient *self, guint auto_resume_seconds, GCancellable *cancellable,
     GAsyncReadyCallback callback, gpointer user_data);
 gboolean cr_client_pause_finish (CrClient *self, GAsyncResult *result, GError **error);
-gboolean cr_client_pause_sync (CrClient *self, GCancellable *cancellable, GError **error);
+gboolean cr_client_pause_sync (CrClient *self, guint auto_resume_seconds, GCancellable *cancellable, GError **error);
 
 void cr_client_resume_async (CrClient *self, GCancellable *cancellable,
     GAsyncReadyCallback callback, gpointer user_data);
