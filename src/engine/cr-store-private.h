@@ -33,6 +33,21 @@ G_BEGIN_DECLS
 
 #define CR_STORE_SCHEMA_VERSION 2
 
+/*
+ * How deep a check goes. QUICK is what a restore runs on a backup whose
+ * checksums already prove it is what cimrepo wrote: SQLite's quick check,
+ * foreign keys, superclasses, and the stored form of every class. The
+ * others add SQLite's full integrity check and the decoding of every
+ * class and instance (verify).
+ */
+typedef enum {
+  CR_STORE_CHECK_QUICK = 0,
+  CR_STORE_CHECK_FULL_INTEGRITY = 1 << 0,
+  CR_STORE_CHECK_DECODE_CLASSES = 1 << 1,
+  CR_STORE_CHECK_DECODE_INSTANCES = 1 << 2,
+} CrStoreCheckFlags;
+#define CR_STORE_CHECK_ALL (CR_STORE_CHECK_FULL_INTEGRITY | CR_STORE_CHECK_DECODE_CLASSES | CR_STORE_CHECK_DECODE_INSTANCES)
+
 typedef struct _CrStore CrStore;
 
 CrStore *cr_store_open (const char *path, gboolean create, GError **error);
@@ -125,17 +140,21 @@ void cr_store_patch_standalone_header (guint8 *first_bytes, gsize len);
 
 /*
  * Candidates for restore: a database file written beside the repository
- * from a backup's payload. cr_store_prepare_candidate() checks it
- * completely (SQLite integrity, schema, model consistency), migrates it
- * to the current schema and puts it in WAL mode; it fails with
- * CR_ERROR_CORRUPT_BACKUP or CR_ERROR_UNSUPPORTED_VERSION.
+ * from a backup's verified payload. cr_store_prepare_candidate() checks
+ * its version and exact schema, migrates it to the current schema and
+ * puts it in WAL mode; it fails with CR_ERROR_CORRUPT_BACKUP or
+ * CR_ERROR_UNSUPPORTED_VERSION. The deeper checks run on the payload in
+ * place, while it is copied (cr_store_check_backup_payload()).
  */
 gboolean cr_store_prepare_candidate (const char *path, guint32 *out_schema_version, GError **error);
 
-/* Offline check of a backup's payload in place (cr-store-vfs.c). */
+/* Checks of a backup's payload in place, read-only (cr-store-vfs.c):
+ * version, exact schema, then cr_store_model_check() with @flags. Safe to
+ * run in another thread while a CrBackupReader reads the same fd. */
 gboolean cr_store_check_backup_payload (int fd,
                                         guint64 offset,
                                         guint64 size,
+                                        CrStoreCheckFlags flags,
                                         GCancellable *cancellable,
                                         GError **error);
 
@@ -143,11 +162,6 @@ gboolean cr_store_check_backup_payload (int fd,
 typedef struct sqlite3 sqlite3;
 gboolean cr_store_schema_migrate (sqlite3 *db, const char *what, GError **error);
 gboolean cr_store_schema_check (sqlite3 *db, guint32 version, GError **error);
-typedef enum {
-  CR_STORE_CHECK_QUICK = 0,
-  CR_STORE_CHECK_FULL_INTEGRITY = 1 << 0,
-  CR_STORE_CHECK_DECODE_INSTANCES = 1 << 1,
-} CrStoreCheckFlags;
 gboolean cr_store_model_check (sqlite3 *db, GPtrArray *problems, CrStoreCheckFlags flags, GCancellable *cancellable, GError **error);
 void cr_store_set_sqlite_error (GError **error, sqlite3 *db, int rc, const char *what);
 sqlite3 *cr_store_open_db (const char *path, int flags, const char *vfs, GError **error);

@@ -189,16 +189,10 @@ blame_backup (GError **error)
     (*error)->code = CR_ERROR_CORRUPT_BACKUP;
 }
 
-/**
- * cr_store_check_database:
- *
- * The checks shared by restore and offline verification: a known schema
- * version, exactly its schema, the SQLite check, model consistency.
- */
+/* A known schema version, and exactly its schema. */
 static gboolean
-check_database (sqlite3 *db, guint32 *out_version, CrStoreCheckFlags flags, GCancellable *cancellable, GError **error)
+check_version_and_schema (sqlite3 *db, guint32 *out_version, GError **error)
 {
-  g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   gint64 version = 0;
   g_autofree char *id = NULL;
 
@@ -221,8 +215,26 @@ check_database (sqlite3 *db, guint32 *out_version, CrStoreCheckFlags flags, GCan
       return FALSE;
     }
   if (!cr_store_schema_check (db, (guint32) version, error) ||
-      !query_text (db, "SELECT value FROM meta WHERE key = 'id'", &id, error) ||
-      !cr_store_model_check (db, problems, flags, cancellable, error))
+      !query_text (db, "SELECT value FROM meta WHERE key = 'id'", &id, error))
+    {
+      blame_backup (error);
+      return FALSE;
+    }
+  if (out_version != NULL)
+    *out_version = (guint32) version;
+  return TRUE;
+}
+
+/* The checks of a backup's database: its version and schema, then the
+ * model checks of @flags. */
+static gboolean
+check_database (sqlite3 *db, guint32 *out_version, CrStoreCheckFlags flags, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+
+  if (!check_version_and_schema (db, out_version, error))
+    return FALSE;
+  if (!cr_store_model_check (db, problems, flags, cancellable, error))
     {
       blame_backup (error);
       return FALSE;
@@ -238,8 +250,6 @@ check_database (sqlite3 *db, guint32 *out_version, CrStoreCheckFlags flags, GCan
       g_set_error_literal (error, CR_ERROR, CR_ERROR_CORRUPT_BACKUP, msg->str);
       return FALSE;
     }
-  if (out_version != NULL)
-    *out_version = (guint32) version;
   return TRUE;
 }
 
@@ -257,7 +267,7 @@ cr_store_prepare_candidate (const char *path, guint32 *out_schema_version, GErro
       blame_backup (error);
       return FALSE;
     }
-  ok = check_database (db, out_schema_version, CR_STORE_CHECK_QUICK, NULL, error) &&
+  ok = check_version_and_schema (db, out_schema_version, error) &&
        cr_store_schema_migrate (db, _("The repository in the backup"), error);
   if (ok)
     {
@@ -283,11 +293,10 @@ cr_store_prepare_candidate (const char *path, guint32 *out_schema_version, GErro
 }
 
 /* Used by cr-store-vfs.c on a backup's payload, opened in place. */
-gboolean cr_store_check_opened_backup (sqlite3 *db, GCancellable *cancellable, GError **error);
+gboolean cr_store_check_opened_backup (sqlite3 *db, CrStoreCheckFlags flags, GCancellable *cancellable, GError **error);
 
 gboolean
-cr_store_check_opened_backup (sqlite3 *db, GCancellable *cancellable, GError **error)
+cr_store_check_opened_backup (sqlite3 *db, CrStoreCheckFlags flags, GCancellable *cancellable, GError **error)
 {
-  return check_database (db, NULL, CR_STORE_CHECK_FULL_INTEGRITY | CR_STORE_CHECK_DECODE_INSTANCES,
-                         cancellable, error);
+  return check_database (db, NULL, flags, cancellable, error);
 }

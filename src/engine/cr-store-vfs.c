@@ -228,7 +228,7 @@ register_vfs (gpointer data)
   return GINT_TO_POINTER (sqlite3_vfs_register (&payload_vfs, 0) == SQLITE_OK);
 }
 
-gboolean cr_store_check_opened_backup (sqlite3 *db, GCancellable *cancellable, GError **error);
+gboolean cr_store_check_opened_backup (sqlite3 *db, CrStoreCheckFlags flags, GCancellable *cancellable, GError **error);
 
 /**
  * cr_store_check_backup_payload:
@@ -236,11 +236,12 @@ gboolean cr_store_check_opened_backup (sqlite3 *db, GCancellable *cancellable, G
  * @offset: where the payload starts
  * @size: the payload's size
  *
- * Runs every check of a restore on the database inside a backup, without
- * writing anything anywhere. The caller has verified the checksums.
+ * Runs the checks of @flags on the database inside a backup, without
+ * writing anything anywhere.
  */
 gboolean
-cr_store_check_backup_payload (int fd, guint64 offset, guint64 size, GCancellable *cancellable, GError **error)
+cr_store_check_backup_payload (int fd, guint64 offset, guint64 size, CrStoreCheckFlags flags,
+                               GCancellable *cancellable, GError **error)
 {
   static GOnce once = G_ONCE_INIT;
   g_autofree char *uri = NULL;
@@ -261,7 +262,7 @@ cr_store_check_backup_payload (int fd, guint64 offset, guint64 size, GCancellabl
         (*error)->code = CR_ERROR_CORRUPT_BACKUP;
       return FALSE;
     }
-  ok = cr_store_check_opened_backup (db, cancellable, error);
+  ok = cr_store_check_opened_backup (db, flags, cancellable, error);
   sqlite3_close_v2 (db);
   return ok;
 }

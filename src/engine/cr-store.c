@@ -2260,9 +2260,7 @@ cr_store_verify (CrStore *store, GPtrArray *problems, CrProgressFunc progress, g
     progress (0, 1, progress_data);
   /* One read transaction: the check sees one snapshot, and writers go on
    * (in WAL mode a reader never blocks them). */
-  ok = cr_store_model_check (db->db, problems,
-                             CR_STORE_CHECK_FULL_INTEGRITY | CR_STORE_CHECK_DECODE_INSTANCES,
-                             cancellable, error);
+  ok = cr_store_model_check (db->db, problems, CR_STORE_CHECK_ALL, cancellable, error);
   reader_release (store, db);
   if (ok && progress != NULL)
     progress (1, 1, progress_data);
