@@ -1369,13 +1369,18 @@ backup_to_fd (CrRepository *self, int fd, CrProgressFunc progress, gpointer prog
   g_autofree guint8 *buf = NULL;
   CrBackupHeaderFields fields;
   guint64 offset = 0;
+  gboolean ok;
 
-  /* Writers wait only for the checkpoint of what the WAL holds and the
-   * start of the snapshot; the copy runs beside them. */
-  cr_gate_fence_begin (&self->gate);
-  snap = cr_store_snapshot_new (self->store, TRUE, error);
-  cr_gate_fence_end (&self->gate);
+  /* Writers wait only for the checkpoint of the little that the WAL
+   * still holds, and the start of the snapshot; the copy runs beside
+   * them. */
+  snap = cr_store_snapshot_open (self->store, error);
   if (snap == NULL)
+    return NULL;
+  cr_gate_fence_begin (&self->gate);
+  ok = cr_store_snapshot_begin (snap, error);
+  cr_gate_fence_end (&self->gate);
+  if (!ok)
     return NULL;
 
   cr_store_snapshot_get_header (snap, &fields);

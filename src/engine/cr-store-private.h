@@ -113,12 +113,12 @@ gboolean cr_store_checkpoint_truncate (CrStore *store, guint64 *out_wal_bytes, G
 /*
  * Snapshots (cr-store-snapshot.c), for backups.
  *
- * cr_store_snapshot_new() with @fence set must be called with writes
- * held: it checkpoints until the WAL is fully in the database file, then
- * opens a read transaction on a connection of its own. From then on the
- * database file cannot change until the snapshot is freed, whatever
- * writers do, so writes may resume at once. Without @fence (while paused,
- * when the WAL is already empty) it only opens the read transaction.
+ * cr_store_snapshot_open() opens a connection of the snapshot's own and
+ * catches up with the WAL while writers go on. cr_store_snapshot_begin()
+ * must then be called with writes held: it checkpoints until the WAL is
+ * fully in the database file, then opens a read transaction. From then on
+ * the database file cannot change until the snapshot is freed, whatever
+ * writers do, so writes may resume at once.
  *
  * cr_store_snapshot_read() reads the database file through SQLite's own
  * file handle: opening the file a second time would let a close() drop
@@ -126,7 +126,8 @@ gboolean cr_store_checkpoint_truncate (CrStore *store, guint64 *out_wal_bytes, G
  */
 typedef struct _CrStoreSnapshot CrStoreSnapshot;
 
-CrStoreSnapshot *cr_store_snapshot_new (CrStore *store, gboolean fence, GError **error);
+CrStoreSnapshot *cr_store_snapshot_open (CrStore *store, GError **error);
+gboolean cr_store_snapshot_begin (CrStoreSnapshot *snapshot, GError **error);
 void cr_store_snapshot_get_header (CrStoreSnapshot *snapshot, CrBackupHeaderFields *fields);
 gboolean cr_store_snapshot_read (CrStoreSnapshot *snapshot, guint64 offset, void *buf, gsize len, GError **error);
 void cr_store_snapshot_free (CrStoreSnapshot *snapshot);

@@ -16,6 +16,7 @@
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
 struct _CrStoreSnapshot {
+  CrStore *store;
   sqlite3 *db;
   sqlite3_file *file;
   CrBackupHeaderFields fields;
@@ -57,50 +58,84 @@ query_text (sqlite3 *db, const char *sql, char **out, GError **error)
   return TRUE;
 }
 
-/*
- * The fence (see cr-store-private.h): with writes held, copy the WAL back
- * into the database file completely; then start a read transaction. The
- * reader's snapshot stops every later checkpoint from writing into the
- * database file, so the file stays exactly this snapshot until the
- * reader ends, while writers append to the WAL.
+/* Copies what it can of the WAL into the database file and flushes it,
+ * through this connection's own file handle. Nobody waits for this. */
+static void
+catch_up (sqlite3 *db)
+{
+  sqlite3_file *file = NULL;
+  int n_log = 0, n_ckpt = 0;
+
+  if (sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_PASSIVE, &n_log, &n_ckpt) != SQLITE_OK)
+    return;
+  if (sqlite3_file_control (db, "main", SQLITE_FCNTL_FILE_POINTER, &file) == SQLITE_OK &&
+      file != NULL && file->pMethods != NULL)
+    file->pMethods->xSync (file, SQLITE_SYNC_NORMAL);
+}
+
+/**
+ * cr_store_snapshot_open:
+ *
+ * Opens the connection a backup reads through, and copies the WAL into
+ * the database file as far as it can, flushed, while writers go on: the
+ * fence that follows then has little left to do.
  */
 CrStoreSnapshot *
-cr_store_snapshot_new (CrStore *store, gboolean fence, GError **error)
+cr_store_snapshot_open (CrStore *store, GError **error)
 {
   g_autoptr (CrStoreSnapshot) snap = g_new0 (CrStoreSnapshot, 1);
-  gint64 page_size = 0, page_count = 0, n = 0;
-  int rc;
+  gint64 v = 0;
 
+  snap->store = store;
   snap->path = g_strdup (cr_store_get_path (store));
   snap->db = cr_store_open_db (snap->path, SQLITE_OPEN_READWRITE, NULL, error);
   if (snap->db == NULL)
     return NULL;
+  /* A first read makes the connection see WAL mode. */
+  if (!query_int64 (snap->db, "PRAGMA user_version", &v, error))
+    return NULL;
+  catch_up (snap->db);
+  return g_steal_pointer (&snap);
+}
+
+/*
+ * The fence (see cr-store-private.h): with writes held, copy the rest of
+ * the WAL into the database file; then start a read transaction. The
+ * reader's snapshot stops every later checkpoint from writing into the
+ * database file, so the file stays exactly this snapshot until the
+ * reader ends, while writers append to the WAL.
+ */
+gboolean
+cr_store_snapshot_begin (CrStoreSnapshot *snap, GError **error)
+{
+  gint64 page_size = 0, page_count = 0, n = 0;
+  int rc;
 
   /* FULL waits (through the busy handler) for readers of older
    * snapshots, then copies every frame and syncs the file. */
-  if (fence && !cr_store_checkpoint_full (store, error))
-    return NULL;
+  if (!cr_store_checkpoint_full (snap->store, error))
+    return FALSE;
 
   rc = sqlite3_exec (snap->db, "BEGIN", NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     {
       cr_store_set_sqlite_error (error, snap->db, rc, _("Could not start the backup's snapshot"));
-      return NULL;
+      return FALSE;
     }
   if (!query_int64 (snap->db, "PRAGMA page_size", &page_size, error) ||
       !query_int64 (snap->db, "PRAGMA page_count", &page_count, error) ||
       !query_text (snap->db, "SELECT value FROM meta WHERE key = 'id'", &snap->id, error) ||
       !query_int64 (snap->db, "SELECT count(*) FROM namespaces", &n, error))
-    return NULL;
+    return FALSE;
   snap->fields.namespace_count = (guint64) n;
   if (!query_int64 (snap->db, "SELECT count(*) FROM classes", &n, error))
-    return NULL;
+    return FALSE;
   snap->fields.class_count = (guint64) n;
   if (!query_int64 (snap->db, "SELECT count(*) FROM instances", &n, error))
-    return NULL;
+    return FALSE;
   snap->fields.instance_count = (guint64) n;
   if (!query_int64 (snap->db, "PRAGMA user_version", &n, error))
-    return NULL;
+    return FALSE;
   snap->fields.schema_version = (guint32) n;
 
   snap->fields.repository_id = snap->id;
@@ -112,9 +147,9 @@ cr_store_snapshot_new (CrStore *store, gboolean fence, GError **error)
   if (rc != SQLITE_OK || snap->file == NULL || snap->file->pMethods == NULL)
     {
       cr_store_set_sqlite_error (error, snap->db, rc, _("Could not reach the repository file"));
-      return NULL;
+      return FALSE;
     }
-  return g_steal_pointer (&snap);
+  return TRUE;
 }
 
 void
