@@ -18,6 +18,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
 /* Ask the checkpointer to run once this many pages sit in the WAL. */
 #define CHECKPOINT_THRESHOLD_PAGES 1000
+/* Beyond this many pages the writer finishes the checkpoint itself, when
+ * the checkpointer has left it at most CATCH_UP_PAGES to copy: SQLite
+ * restarts the WAL only for a writer that begins with the WAL fully
+ * copied back, which a checkpointer running beside a steady writer never
+ * quite achieves. */
+#define RESTART_THRESHOLD_PAGES 4000
+#define CATCH_UP_PAGES 1000
 /* After a checkpoint that could not finish (a reader holds an old
  * snapshot), wait this long before the next try. */
 #define CHECKPOINT_RETRY_USEC (20 * G_TIME_SPAN_MILLISECOND)
@@ -59,6 +66,7 @@ struct _CrStore {
   GCond ckpt_cond;
   gboolean ckpt_wanted;
   gboolean ckpt_stop;
+  gint ckpt_done_frames; /* atomic: frames the last checkpoint copied */
 };
 
 typedef sqlite3_stmt CrStmt;
@@ -310,11 +318,18 @@ reader_release (CrStore *store, CrDb *db)
 
 /* The checkpointer thread. */
 
+/* Runs in the writer's thread after each commit, with the writer lock. */
 static int
 wal_hook (void *data, sqlite3 *db, const char *name, int n_pages)
 {
   CrStore *store = data;
 
+  if (n_pages >= RESTART_THRESHOLD_PAGES &&
+      n_pages - g_atomic_int_get (&store->ckpt_done_frames) <= CATCH_UP_PAGES)
+    {
+      int n_log = 0, n_ckpt = 0;
+      (void) sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_PASSIVE, &n_log, &n_ckpt);
+    }
   if (n_pages >= CHECKPOINT_THRESHOLD_PAGES)
     {
       g_mutex_lock (&store->ckpt_lock);
@@ -352,6 +367,7 @@ checkpointer_thread (gpointer data)
       g_mutex_unlock (&store->ckpt_lock);
 
       rc = sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_PASSIVE, &n_log, &n_ckpt);
+      g_atomic_int_set (&store->ckpt_done_frames, MAX (n_ckpt, 0));
       if (rc != SQLITE_OK && rc != SQLITE_BUSY)
         g_debug ("Background checkpoint: %s", sqlite3_errmsg (db));
       /* A checkpoint that stops short of the end skips its fsync and
@@ -388,6 +404,21 @@ stop_checkpointer (CrStore *store)
   g_cond_signal (&store->ckpt_cond);
   g_mutex_unlock (&store->ckpt_lock);
   g_thread_join (g_steal_pointer (&store->checkpointer));
+}
+
+/* A checkpoint fails at once with SQLITE_BUSY while another connection
+ * (the checkpointer thread) runs one: SQLite does not call the busy
+ * handler for that lock. Retry for a while; the other one is short. */
+static int
+checkpoint_retrying (sqlite3 *db, int mode, int *n_log, int *n_ckpt)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+  int rc;
+
+  while ((rc = sqlite3_wal_checkpoint_v2 (db, NULL, mode, n_log, n_ckpt)) == SQLITE_BUSY &&
+         g_get_monotonic_time () < deadline)
+    g_usleep (200);
+  return rc;
 }
 
 /* Leftovers of a restore that was interrupted: the candidate file never
@@ -585,9 +616,15 @@ cr_store_open (const char *path, gboolean create, GError **error)
   if (!read_meta (store, error))
     return NULL;
 
+  /* A connection sees WAL mode only once it has read the database: a
+   * checkpoint on a fresh one does nothing. */
   store->ckpt_db = cr_store_open_db (path, SQLITE_OPEN_READWRITE, NULL, error);
-  if (store->ckpt_db == NULL)
-    return NULL;
+  if (store->ckpt_db == NULL ||
+      sqlite3_exec (store->ckpt_db, "PRAGMA user_version", NULL, NULL, NULL) != SQLITE_OK)
+    {
+      cr_store_set_sqlite_error (error, store->ckpt_db, SQLITE_CANTOPEN, _("Could not set up the repository's checkpoints"));
+      return NULL;
+    }
   sqlite3_wal_hook (sdb, wal_hook, store);
   store->checkpointer = g_thread_new ("cr-checkpoint", checkpointer_thread, store);
   return g_steal_pointer (&store);
@@ -611,7 +648,7 @@ cr_store_close (CrStore *store)
   if (store->writer != NULL)
     {
       int n_log = 0, n_ckpt = 0;
-      (void) sqlite3_wal_checkpoint_v2 (store->writer->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &n_log, &n_ckpt);
+      (void) checkpoint_retrying (store->writer->db, SQLITE_CHECKPOINT_TRUNCATE, &n_log, &n_ckpt);
     }
   g_clear_pointer (&store->writer, cr_db_free);
   g_clear_pointer (&store->class_cache, g_hash_table_unref);
@@ -665,7 +702,7 @@ cr_store_checkpoint_full (CrStore *store, GError **error)
   int n_log = 0, n_ckpt = 0, rc;
 
   g_mutex_lock (&store->writer_lock);
-  rc = sqlite3_wal_checkpoint_v2 (store->writer->db, NULL, SQLITE_CHECKPOINT_FULL, &n_log, &n_ckpt);
+  rc = checkpoint_retrying (store->writer->db, SQLITE_CHECKPOINT_FULL, &n_log, &n_ckpt);
   g_mutex_unlock (&store->writer_lock);
   if (rc != SQLITE_OK)
     {
@@ -695,7 +732,7 @@ cr_store_checkpoint_truncate (CrStore *store, guint64 *out_wal_bytes, GError **e
         sqlite3_step (stmt) == SQLITE_ROW)
       page_size = sqlite3_column_int (stmt, 0);
   }
-  rc = sqlite3_wal_checkpoint_v2 (store->writer->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &n_log, &n_ckpt);
+  rc = checkpoint_retrying (store->writer->db, SQLITE_CHECKPOINT_TRUNCATE, &n_log, &n_ckpt);
   if (rc != SQLITE_OK)
     cr_store_set_sqlite_error (error, store->writer->db, rc, _("Could not write the repository's log into its file"));
   g_mutex_unlock (&store->writer_lock);
