@@ -6,6 +6,7 @@
 #include "cr-class.h"
 #include "cr-connection.h"
 #include "cr-error.h"
+#include "cr-import-batch.h"
 #include "cr-instance.h"
 #include "cr-object-path.h"
 #include "cr-pause-handle.h"

@@ -1161,6 +1161,88 @@ cr_repository_list_connections (CrRepository *self)
   return g_steal_pointer (&conns);
 }
 
+/* Imports */
+
+/**
+ * cr_repository_import_sync:
+ * @batch: what to import
+ * @flags: %CR_IMPORT_FLAGS_DRY_RUN checks everything and changes nothing
+ * @out_summary: (out) (optional): what the import did, or would do
+ *
+ * Puts qualifier types, classes and instances in one transaction: all of
+ * them, or none. Missing namespaces are created. Classes may come in any
+ * order. Writes wait while the repository is paused, like any write.
+ */
+gboolean
+cr_repository_import_sync (CrRepository *self, CrImportBatch *batch, CrImportFlags flags,
+                           CrImportSummary *out_summary, GCancellable *cancellable, GError **error)
+{
+  CrImportSummary summary;
+  CrStore *store;
+  gboolean ok;
+
+  g_return_val_if_fail (CR_IS_REPOSITORY (self), FALSE);
+  g_return_val_if_fail (batch != NULL, FALSE);
+  if (flags & ~CR_IMPORT_FLAGS_DRY_RUN)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER, _("Unknown import flags 0x%x"), flags);
+      return FALSE;
+    }
+  store = cr_repository_enter (self, TRUE, error);
+  if (store == NULL)
+    return FALSE;
+  ok = cr_store_import (store, batch, (flags & CR_IMPORT_FLAGS_DRY_RUN) != 0, &summary, cancellable, error);
+  cr_repository_leave (self, TRUE);
+  if (ok && out_summary != NULL)
+    *out_summary = summary;
+  return ok;
+}
+
+static void
+import_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  CrImportBatch *batch = task_data;
+  CrImportSummary *summary = g_new0 (CrImportSummary, 1);
+  GError *error = NULL;
+
+  if (cr_repository_import_sync (source, batch, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (task), "flags")),
+                                 summary, cancellable, &error))
+    g_task_return_pointer (task, summary, g_free);
+  else
+    {
+      g_free (summary);
+      g_task_return_error (task, error);
+    }
+}
+
+void
+cr_repository_import_async (CrRepository *self, CrImportBatch *batch, CrImportFlags flags,
+                            GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (CR_IS_REPOSITORY (self));
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cr_repository_import_async);
+  g_task_set_task_data (task, cr_import_batch_ref (batch), (GDestroyNotify) cr_import_batch_unref);
+  g_object_set_data (G_OBJECT (task), "flags", GUINT_TO_POINTER (flags));
+  g_task_run_in_thread (task, import_thread);
+}
+
+gboolean
+cr_repository_import_finish (CrRepository *self, GAsyncResult *result, CrImportSummary *out_summary, GError **error)
+{
+  g_autofree CrImportSummary *summary = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  summary = g_task_propagate_pointer (G_TASK (result), error);
+  if (summary == NULL)
+    return FALSE;
+  if (out_summary != NULL)
+    *out_summary = *summary;
+  return TRUE;
+}
+
 /* Progress from a worker thread to the caller's context (async forms) */
 
 struct _CrProgressProxy {

@@ -5,6 +5,7 @@
 
 #include "cr-backup-info.h"
 #include "cr-connection.h"
+#include "cr-import-batch.h"
 #include "cr-pause-handle.h"
 #include "cr-types.h"
 
@@ -128,6 +129,29 @@ CrConnection *cr_repository_connect (CrRepository *self,
                                      const CrClientInfo *client,
                                      GError **error);
 GPtrArray *cr_repository_list_connections (CrRepository *self);
+
+/* Imports: a batch (a MOF compilation) in one transaction */
+typedef enum {
+  CR_IMPORT_FLAGS_NONE = 0,
+  CR_IMPORT_FLAGS_DRY_RUN = 1 << 0,
+} CrImportFlags;
+
+gboolean cr_repository_import_sync (CrRepository *self,
+                                    CrImportBatch *batch,
+                                    CrImportFlags flags,
+                                    CrImportSummary *out_summary,
+                                    GCancellable *cancellable,
+                                    GError **error);
+void cr_repository_import_async (CrRepository *self,
+                                 CrImportBatch *batch,
+                                 CrImportFlags flags,
+                                 GCancellable *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer user_data);
+gboolean cr_repository_import_finish (CrRepository *self,
+                                      GAsyncResult *result,
+                                      CrImportSummary *out_summary,
+                                      GError **error);
 
 /* Backup (B1–B7) */
 gboolean cr_repository_backup_sync (CrRepository *self,

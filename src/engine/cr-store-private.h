@@ -6,6 +6,7 @@
 #include "cr-backup-file-private.h"
 #include "cr-class.h"
 #include "cr-connection.h"
+#include "cr-import-batch.h"
 #include "cr-instance.h"
 #include "cr-qualifier.h"
 
@@ -96,6 +97,10 @@ char *cr_store_put_instance (CrStore *store, const char *ns, CrInstance *instanc
 CrInstance *cr_store_get_instance (CrStore *store, const char *ns, const char *path, GError **error);
 gboolean cr_store_delete_instance (CrStore *store, const char *ns, const char *path, GError **error);
 GPtrArray *cr_store_enumerate_instances (CrStore *store, const char *ns, const char *class_name, gboolean deep, GError **error);
+
+/* Imports: the whole batch in one transaction */
+gboolean cr_store_import (CrStore *store, CrImportBatch *batch, gboolean dry_run, CrImportSummary *summary,
+                          GCancellable *cancellable, GError **error);
 
 /* Verification: TRUE when it could run; problems go to @problems. */
 gboolean cr_store_verify (CrStore *store,

@@ -40,6 +40,7 @@ typedef struct {
   sqlite3 *db;
   GHashTable *stmts; /* const char *sql (static) → sqlite3_stmt */
   guint64 generation; /* the class cache's, when the transaction began */
+  gboolean classes_dirty; /* this transaction changed classes: no cache */
 } CrDb;
 
 struct _CrStore {
@@ -217,6 +218,7 @@ writer_begin (CrStore *store, GError **error)
 {
   g_mutex_lock (&store->writer_lock);
   store->writer->generation = cache_generation (store);
+  store->writer->classes_dirty = FALSE;
   if (!cr_db_exec (store->writer, "BEGIN IMMEDIATE", error))
     {
       g_mutex_unlock (&store->writer_lock);
@@ -964,22 +966,15 @@ insert_namespace (CrDb *db, gint64 parent, const char *canonical, GError **error
   return sqlite3_last_insert_rowid (db->db);
 }
 
-gboolean
-cr_store_create_namespace (CrStore *store, const char *namespace_, gboolean parents, GError **error)
+/* Creates @canonical inside the writer's transaction. With @parents,
+ * missing parents too, and an existing namespace is no error. */
+static gboolean
+create_namespace_txn (CrDb *db, const char *canonical, gboolean parents, guint *out_created, GError **error)
 {
-  g_autofree char *canonical = cr_store_normalize_namespace (namespace_, error);
-  g_auto (GStrv) parts = NULL;
+  g_auto (GStrv) parts = g_strsplit (canonical, "/", -1);
   g_autoptr (GString) prefix = g_string_new (NULL);
   gint64 parent = 0;
-  CrDb *db;
 
-  if (canonical == NULL)
-    return FALSE;
-  db = writer_begin (store, error);
-  if (db == NULL)
-    return FALSE;
-
-  parts = g_strsplit (canonical, "/", -1);
   for (guint i = 0; parts[i] != NULL; i++)
     {
       gboolean last = parts[i + 1] == NULL;
@@ -990,13 +985,9 @@ cr_store_create_namespace (CrStore *store, const char *namespace_, gboolean pare
       g_string_append (prefix, parts[i]);
       id = lookup_namespace (db, prefix->str, NULL, error);
       if (id < 0)
+        return FALSE;
+      if (id > 0 && last && !parents)
         {
-          writer_rollback (store);
-          return FALSE;
-        }
-      if (id > 0 && last)
-        {
-          writer_rollback (store);
           g_set_error (error, CR_ERROR, CR_ERROR_ALREADY_EXISTS,
                        _("The namespace “%s” already exists"), canonical);
           return FALSE;
@@ -1005,7 +996,6 @@ cr_store_create_namespace (CrStore *store, const char *namespace_, gboolean pare
         {
           if (!last && !parents)
             {
-              writer_rollback (store);
               g_set_error (error, CR_ERROR, CR_ERROR_INVALID_NAMESPACE,
                            _("Cannot create “%s”: its parent namespace “%s” does not exist"),
                            canonical, prefix->str);
@@ -1013,14 +1003,36 @@ cr_store_create_namespace (CrStore *store, const char *namespace_, gboolean pare
             }
           id = insert_namespace (db, parent, prefix->str, error);
           if (id < 0)
-            {
-              writer_rollback (store);
-              return FALSE;
-            }
+            return FALSE;
+          if (out_created != NULL)
+            (*out_created)++;
         }
       parent = id;
     }
-  return writer_commit (store, FALSE, error);
+  return TRUE;
+}
+
+gboolean
+cr_store_create_namespace (CrStore *store, const char *namespace_, gboolean parents, GError **error)
+{
+  g_autofree char *canonical = cr_store_normalize_namespace (namespace_, error);
+  guint created = 0;
+  CrDb *db;
+  gboolean ok;
+
+  if (canonical == NULL)
+    return FALSE;
+  db = writer_begin (store, error);
+  if (db == NULL)
+    return FALSE;
+  ok = create_namespace_txn (db, canonical, parents, &created, error);
+  if (ok && created == 0)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_ALREADY_EXISTS,
+                   _("The namespace “%s” already exists"), canonical);
+      ok = FALSE;
+    }
+  return writer_end (store, ok, FALSE, error);
 }
 
 gboolean
@@ -1399,6 +1411,11 @@ resolve_class (CrStore *store, CrDb *db, gint64 ns_id, const char *name, gboolea
   g_autoptr (CrClass) resolved = NULL;
   g_autofree char *key = cr_name_key (name);
 
+  /* Uncommitted class changes must neither be hidden by the cache nor
+   * leak into it. */
+  if (db->classes_dirty)
+    use_cache = FALSE;
+
   while (key != NULL)
     {
       g_autoptr (CrClass) local = NULL;
@@ -1741,6 +1758,7 @@ put_class_txn (CrStore *store, CrDb *db, const char *ns, CrClass *local, CrPutFl
           *out_result = CR_PUT_RESULT_UNCHANGED;
           return TRUE;
         }
+      db->classes_dirty = TRUE;
       stmt = cr_db_prepare (db, "UPDATE classes SET name = ?2, superclass_key = ?3, definition = ?4 WHERE id = ?1", error);
       if (stmt == NULL)
         return FALSE;
@@ -1757,6 +1775,7 @@ put_class_txn (CrStore *store, CrDb *db, const char *ns, CrClass *local, CrPutFl
       return revalidate_subtree (store, db, ns_id, class_id, error);
     }
 
+  db->classes_dirty = TRUE;
   stmt = cr_db_prepare (db, "INSERT INTO classes (namespace, name, name_key, superclass_key, definition) VALUES (?1, ?2, ?3, ?4, ?5)", error);
   if (stmt == NULL)
     return FALSE;
@@ -1839,6 +1858,7 @@ delete_class_txn (CrDb *db, const char *ns, const char *name, GError **error)
   ids = class_subtree (db, class_id, error);
   if (ids == NULL)
     return FALSE;
+  db->classes_dirty = TRUE;
   for (guint i = ids->len; i > 0; i--)
     {
       CrStmt *stmt = cr_db_prepare (db, "DELETE FROM classes WHERE id = ?1", error);
@@ -2313,4 +2333,189 @@ cr_store_verify (CrStore *store, GPtrArray *problems, CrProgressFunc progress, g
   if (ok && progress != NULL)
     progress (1, 1, progress_data);
   return ok;
+}
+
+/* Imports */
+
+static gboolean
+import_classes_txn (CrStore *store, CrDb *db, CrImportBatch *batch, CrImportSummary *summary,
+                    GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GPtrArray) pending = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) pending_ns = g_ptr_array_new ();
+  guint n = cr_import_batch_get_length (batch);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *ns;
+      CrImportKind kind;
+      GVariant *object;
+      g_autoptr (CrClass) klass = NULL;
+
+      cr_import_batch_get_item (batch, i, &ns, &kind, &object);
+      if (kind != CR_IMPORT_KIND_CLASS)
+        continue;
+      klass = cr_class_new_from_variant (object, error);
+      if (klass == NULL)
+        return FALSE;
+      g_ptr_array_add (pending, cr_class_get_local (klass));
+      g_ptr_array_add (pending_ns, (gpointer) ns);
+    }
+
+  /* Classes may come before their superclasses: put, in passes, those
+   * whose superclass is there already. */
+  while (pending->len > 0)
+    {
+      guint before = pending->len;
+
+      for (guint i = 0; i < pending->len;)
+        {
+          CrClass *klass = g_ptr_array_index (pending, i);
+          const char *ns = g_ptr_array_index (pending_ns, i);
+          const char *super = cr_class_get_superclass (klass);
+          CrPutResult result = CR_PUT_RESULT_CREATED;
+          g_autoptr (GError) local_error = NULL;
+
+          if (cr_cancellable_set_error_if_cancelled (cancellable, error))
+            return FALSE;
+          if (super != NULL && *super != '\0')
+            {
+              g_autofree char *key = cr_name_key (super);
+              gint64 ns_id = require_namespace (db, ns, error);
+              int r;
+
+              if (ns_id < 0)
+                return FALSE;
+              r = load_local_class (db, ns_id, key, NULL, NULL, error);
+              if (r < 0)
+                return FALSE;
+              if (r == 0)
+                {
+                  i++;
+                  continue;
+                }
+            }
+          if (!cr_class_validate (klass, &local_error) ||
+              !put_class_txn (store, db, ns, klass, CR_PUT_FLAGS_NONE, &result, &local_error))
+            {
+              g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                          _("Class %s: "), cr_class_get_name (klass));
+              return FALSE;
+            }
+          summary->classes[result]++;
+          g_ptr_array_remove_index (pending, i);
+          g_ptr_array_remove_index (pending_ns, i);
+        }
+      if (pending->len == before)
+        {
+          CrClass *klass = g_ptr_array_index (pending, 0);
+
+          g_set_error (error, CR_ERROR, CR_ERROR_INVALID_SUPERCLASS,
+                       _("The superclass %s of class %s is neither in namespace %s nor in the import"),
+                       cr_class_get_superclass (klass), cr_class_get_name (klass),
+                       (const char *) g_ptr_array_index (pending_ns, 0));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+import_txn (CrStore *store, CrDb *db, CrImportBatch *batch, CrImportSummary *summary,
+            GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GHashTable) namespaces = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint n = cr_import_batch_get_length (batch);
+
+  /* Namespaces first, created as needed, as mofcomp does. */
+  for (guint i = 0; i < n; i++)
+    {
+      const char *ns;
+      g_autofree char *canonical = NULL;
+
+      cr_import_batch_get_item (batch, i, &ns, NULL, NULL);
+      canonical = cr_store_normalize_namespace (ns, error);
+      if (canonical == NULL)
+        return FALSE;
+      if (g_hash_table_contains (namespaces, canonical))
+        continue;
+      if (!create_namespace_txn (db, canonical, TRUE, &summary->namespaces_created, error))
+        return FALSE;
+      g_hash_table_add (namespaces, g_steal_pointer (&canonical));
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *ns;
+      CrImportKind kind;
+      GVariant *object;
+      g_autoptr (CrQualifierType) qtype = NULL;
+      CrPutResult result = CR_PUT_RESULT_CREATED;
+
+      cr_import_batch_get_item (batch, i, &ns, &kind, &object);
+      if (kind != CR_IMPORT_KIND_QUALIFIER_TYPE)
+        continue;
+      qtype = cr_qualifier_type_new_from_variant (object, error);
+      if (qtype == NULL ||
+          !put_qualifier_type_txn (db, ns, object, qtype->name, CR_PUT_FLAGS_NONE, &result, error))
+        return FALSE;
+      summary->qualifier_types[result]++;
+    }
+
+  if (!import_classes_txn (store, db, batch, summary, cancellable, error))
+    return FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *ns;
+      CrImportKind kind;
+      GVariant *object;
+      g_autoptr (CrInstance) instance = NULL;
+      g_autofree char *path = NULL;
+      CrPutResult result = CR_PUT_RESULT_CREATED;
+      g_autoptr (GError) local_error = NULL;
+
+      cr_import_batch_get_item (batch, i, &ns, &kind, &object);
+      if (kind != CR_IMPORT_KIND_INSTANCE)
+        continue;
+      if ((i & 0xff) == 0 && cr_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      instance = cr_instance_new_from_variant (object, error);
+      if (instance == NULL)
+        return FALSE;
+      if (!put_instance_txn (store, db, ns, instance, CR_PUT_FLAGS_NONE, &path, &result, &local_error))
+        {
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                      _("An instance of %s: "), cr_instance_get_class_name (instance));
+          return FALSE;
+        }
+      summary->instances[result]++;
+    }
+  return TRUE;
+}
+
+/**
+ * cr_store_import:
+ * @dry_run: check everything, then change nothing
+ *
+ * Puts a whole batch in one transaction: all of it, or nothing.
+ */
+gboolean
+cr_store_import (CrStore *store, CrImportBatch *batch, gboolean dry_run, CrImportSummary *summary,
+                 GCancellable *cancellable, GError **error)
+{
+  CrDb *db;
+  gboolean ok;
+
+  memset (summary, 0, sizeof *summary);
+  db = writer_begin (store, error);
+  if (db == NULL)
+    return FALSE;
+  ok = import_txn (store, db, batch, summary, cancellable, error);
+  if (dry_run)
+    {
+      writer_rollback (store);
+      return ok;
+    }
+  return writer_end (store, ok, ok, error);
 }
