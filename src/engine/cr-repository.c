@@ -30,7 +30,7 @@ struct _CrRepository {
 
   /* Replaced only by a restore, with the gate drained. */
   CrStore *store;
-  char *id;
+  const char *id; /* interned: a restore replaces it while others read */
   guint32 schema_version;
 
   GMutex lock;
@@ -400,7 +400,6 @@ cr_repository_finalize (GObject *object)
   g_queue_clear_full (&self->pending_states, (GDestroyNotify) snapshot_free);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self->path);
-  g_free (self->id);
   g_free (self->record_checksum);
   g_free (self->pub_paused_by);
   G_OBJECT_CLASS (cr_repository_parent_class)->finalize (object);
@@ -525,7 +524,7 @@ open_impl (const char *path, CrOpenFlags flags, GMainContext *context, GCancella
   self->store = cr_store_open (self->path, (flags & CR_OPEN_FLAGS_CREATE) != 0, error);
   if (self->store == NULL)
     return NULL;
-  self->id = g_strdup (cr_store_get_id (self->store));
+  self->id = g_intern_string (cr_store_get_id (self->store));
   self->schema_version = cr_store_get_schema_version (self->store);
   self->last_backup_time = cr_store_get_last_backup (self->store);
   self->pub_last_backup = self->last_backup_time;
@@ -1944,8 +1943,7 @@ restore_fd_impl (CrRepository *self, int fd, guint flags, CrProgressFunc progres
 
   if (self->store != NULL)
     {
-      g_free (self->id);
-      self->id = g_strdup (cr_store_get_id (self->store));
+      self->id = g_intern_string (cr_store_get_id (self->store));
       self->schema_version = cr_store_get_schema_version (self->store);
       g_mutex_lock (&self->lock);
       self->last_backup_time = cr_store_get_last_backup (self->store);
