@@ -5,6 +5,14 @@
 
 G_BEGIN_DECLS
 
+#include <fcntl.h>
+#ifndef O_CLOEXEC
+#define O_CLOEXEC 0
+#endif
+#ifndef O_BINARY
+#define O_BINARY 0
+#endif
+
 /*
  * The portability layer. Everything that is not plain GLib or ISO C —
  * flock, sync_file_range, fdatasync, link, /proc — sits here, with a
