@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <fcntl.h>
+
 #include <glib.h>
 
 G_BEGIN_DECLS
 
-#include <fcntl.h>
 #ifndef O_CLOEXEC
 #define O_CLOEXEC 0
 #endif
