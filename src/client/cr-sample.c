@@ -5,8 +5,6 @@
 
 #include <sys/utsname.h>
 
-#include <glib/gi18n-lib.h>
-
 #include "cr-client-private.h"
 
 /*
