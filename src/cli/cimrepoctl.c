@@ -514,6 +514,10 @@ verify_backup (CrCli *cli, CrClient *client, const char *file)
 
   info = cr_client_verify_backup_sync (client, source, cr_cli_progress_cb, progress, NULL, &error);
   g_clear_pointer (&progress, cr_cli_progress_free);
+  /* Say which file is bad; the engine's message describes only the damage */
+  if (g_error_matches (error, CR_ERROR, CR_ERROR_CORRUPT_BACKUP) ||
+      g_error_matches (error, CR_ERROR, CR_ERROR_UNSUPPORTED_VERSION))
+    g_prefix_error (&error, "%s: ", path != NULL ? path : file);
   if (cli->json)
     {
       g_autoptr (JsonBuilder) b = json_builder_new ();
