@@ -136,7 +136,8 @@ static gboolean
 tick_cb (gpointer user_data)
 {
   PauseJob *job = user_data;
-  gint64 left = (cr_client_get_auto_resume_at (job->client) - g_get_real_time ()) / G_USEC_PER_SEC;
+  gint64 left_us = cr_client_get_auto_resume_at (job->client) - g_get_real_time ();
+  gint64 left = (left_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC; /* 2.9 s left shows as 0:03 */
   g_autofree char *duration = cr_cli_format_duration (left);
 
   g_printerr ("\r");

@@ -36,6 +36,7 @@ typedef struct {
   GMainContext *context; /* the engine thread's */
   GMainLoop *loop;
   GTask *open_task;      /* until the engine thread opened the repository */
+  GError *open_error;
   CrRepository *repository;
   guint default_auto_resume;
 
@@ -715,29 +716,48 @@ local_call_finish (CrClientBackend *backend, GAsyncResult *result, GError **erro
 
 /* The engine thread */
 
+/* In the context of the caller of new_async(): the engine thread has
+ * tried to open the repository. The task is dropped here, never in the
+ * engine thread, which the last reference would join. */
+static gboolean
+open_done_cb (gpointer data)
+{
+  GTask *task = data;
+  LocalBackend **ref = g_task_get_task_data (task);
+  LocalBackend *self = *ref;
+
+  if (self->open_error != NULL)
+    g_task_return_error (task, g_steal_pointer (&self->open_error));
+  else
+    g_task_return_boolean (task, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
 static gpointer
 engine_thread (gpointer data)
 {
   LocalBackend *self = data;
-  g_autoptr (GTask) open_task = g_steal_pointer (&self->open_task);
-  g_autoptr (GError) error = NULL;
-  gulong handler;
+  g_autoptr (GSource) done = g_idle_source_new ();
+  GTask *open_task = g_steal_pointer (&self->open_task);
+  gulong handler = 0;
 
   g_main_context_push_thread_default (self->context);
   self->repository = cr_repository_open_sync (self->path, self->create ? CR_OPEN_FLAGS_CREATE : CR_OPEN_FLAGS_NONE,
-                                              g_task_get_cancellable (open_task), &error);
+                                              g_task_get_cancellable (open_task), &self->open_error);
+  if (self->repository != NULL)
+    {
+      self->default_auto_resume = cr_repository_get_auto_resume_delay (self->repository);
+      self->mirror.last_backup_time = cr_repository_get_last_backup_time (self->repository);
+      handler = g_signal_connect (self->repository, "notify", G_CALLBACK (repository_notify_cb), self);
+    }
+  g_source_set_callback (done, open_done_cb, open_task, g_object_unref);
+  g_source_set_static_name (done, "[cimrepo-client] opened");
+  g_source_attach (done, g_task_get_context (open_task));
   if (self->repository == NULL)
     {
-      g_task_return_error (open_task, g_steal_pointer (&error));
       g_main_context_pop_thread_default (self->context);
       return NULL;
     }
-
-  self->default_auto_resume = cr_repository_get_auto_resume_delay (self->repository);
-  self->mirror.last_backup_time = cr_repository_get_last_backup_time (self->repository);
-  handler = g_signal_connect (self->repository, "notify", G_CALLBACK (repository_notify_cb), self);
-  g_task_return_boolean (open_task, TRUE);
-  g_clear_object (&open_task);
 
   g_main_loop_run (self->loop);
 
@@ -786,6 +806,7 @@ local_free (CrClientBackend *backend)
       g_thread_join (self->thread);
     }
   g_clear_object (&self->open_task);
+  g_clear_error (&self->open_error);
   g_main_loop_unref (self->loop);
   g_main_context_unref (self->context);
   g_mutex_clear (&self->lock);
