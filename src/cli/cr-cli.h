@@ -21,6 +21,7 @@ typedef struct {
   char *repository;
   gboolean json;
   gboolean no_interactive;
+  char *namespace_;    /* --namespace of the class and instance commands */
   const char *command; /* "class list", for messages */
   CrClient *client;
 } CrCli;
@@ -28,8 +29,23 @@ typedef struct {
 /* cimrepoctl.c */
 gboolean cr_cli_parse (CrCli *cli, int *argc, char ***argv, const GOptionEntry *entries,
                        const char *parameters, const char *summary, int *out_status);
+GPtrArray *cr_cli_positional_args (int argc, char **argv);
+gboolean cr_cli_check_arg_count (CrCli *cli, GPtrArray *args, guint min, guint max, int *out_status);
+GOptionEntry cr_cli_namespace_entry (CrCli *cli);
+const char *cr_cli_namespace (CrCli *cli);
 CrClient *cr_cli_open (CrCli *cli, GError **error);
 int cr_cli_usage_error (CrCli *cli, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+/* cr-cli-model.c */
+int cr_cli_cmd_namespace_list (CrCli *cli, int argc, char **argv);
+int cr_cli_cmd_namespace_create (CrCli *cli, int argc, char **argv);
+int cr_cli_cmd_namespace_delete (CrCli *cli, int argc, char **argv);
+int cr_cli_cmd_class_list (CrCli *cli, int argc, char **argv);
+int cr_cli_cmd_class_show (CrCli *cli, int argc, char **argv);
+int cr_cli_cmd_instance_list (CrCli *cli, int argc, char **argv);
+int cr_cli_cmd_instance_show (CrCli *cli, int argc, char **argv);
+int cr_cli_cmd_instance_put (CrCli *cli, int argc, char **argv);
+int cr_cli_cmd_instance_delete (CrCli *cli, int argc, char **argv);
 
 /* cr-cli-pause.c */
 int cr_cli_pause (CrCli *cli, int argc, char **argv);
