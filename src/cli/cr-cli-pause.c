@@ -54,18 +54,19 @@ resume_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   PauseJob *job = user_data;
   g_autoptr (GError) error = NULL;
 
-  if (!cr_client_resume_finish (job->client, result, &error))
-    {
-      /* The pause may have run out meanwhile: then it is over all the same. */
-      if (!g_error_matches (error, CR_ERROR, CR_ERROR_INVALID_OPERATION) || cr_client_get_paused (job->client))
-        {
-          cr_cli_fail (error);
-          if (job->status == CR_CLI_EXIT_OK)
-            job->status = CR_CLI_EXIT_FAILED;
-        }
-    }
-  else
+  if (cr_client_resume_finish (job->client, result, &error))
     g_printerr (_("Resumed %s.\n"), cr_client_get_location (job->client));
+  else if (g_error_matches (error, CR_ERROR, CR_ERROR_INVALID_OPERATION))
+    {
+      /* Not ours any more: it ran out just now, and is over all the same. */
+      g_printerr (_("The pause of %s had already ended by itself.\n"), cr_client_get_location (job->client));
+    }
+  else if (error != NULL)
+    {
+      cr_cli_fail (error);
+      if (job->status == CR_CLI_EXIT_OK)
+        job->status = CR_CLI_EXIT_FAILED;
+    }
   g_main_loop_quit (job->loop);
 }
 
