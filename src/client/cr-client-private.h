@@ -20,7 +20,7 @@ G_BEGIN_DECLS
  * | method             | in            | out               |
  * |--------------------|---------------|-------------------|
  * | GetSummary         | ()            | (a{sv})           |
- * | ListConnections    | ()            | (a(ossxxssx))     |
+ * | ListConnections    | ()            | (a(osxxssx))      |
  * | ListNamespaces     | (sb)          | (as)              |
  * | CreateNamespace    | (sb)          | ()                |
  * | DeleteNamespace    | (s)           | ()                |
@@ -32,20 +32,34 @@ G_BEGIN_DECLS
  * | GetInstance        | (ss)          | (sI)              |
  * | PutInstance        | (sIu)         | (su)              |
  * | DeleteInstance     | (ss)          | ()                |
+ * | PutQualifierType   | (sQu)         | (u)               |
  * | Backup             | (u) + fd      | ()                |
  * | Restore            | (u) + fd      | ()                |
  * | VerifyRepository   | ()            | (bas)             |
  * | Pause              | (u)           | ()                |
  * | Resume             | ()            | ()                |
  *
- * C is CR_CLASS_VARIANT_TYPE, I is CR_INSTANCE_VARIANT_TYPE; (sI) is an
- * instance with its object path. GetSummary's keys: "location" s, "id" s,
+ * C is CR_CLASS_VARIANT_TYPE, I is CR_INSTANCE_VARIANT_TYPE, Q is
+ * CR_QUALIFIER_TYPE_VARIANT_TYPE; (sI) is an instance with its object
+ * path. The u of PutClass, PutInstance and PutQualifierType is a
+ * #CrPutFlags in and a #CrPutResult out. GetSummary's keys: "location" s, "id" s,
  * "schema-version" u, "size" t, "namespaces" t, "classes" t,
  * "instances" t, "last-backup" x. An empty string stands for "none" in
  * the in-arguments (no superclass, the top of the namespace tree). Pause's
  * argument is the auto-resume delay in seconds, 0 for the default.
  *
- * @fd is borrowed: it stays open until the callback has run.
+ * @args may be floating; the backend sinks it. @fd is borrowed: it stays
+ * open until the callback has run; -1 where the method takes none.
+ * Progress reaches @progress in the thread-default main context of the
+ * caller of call(), before the callback runs. A backend reports state
+ * changes that an operation caused (cr_client_update_state()) before
+ * that operation's callback runs, so that a caller sees the new state as
+ * soon as its operation completes.
+ *
+ * attach() is called once by cr_client_new_with_backend(), after @client
+ * is set, in the thread that creates the client: the backend reports its
+ * current state there with cr_client_update_state(), and from then on
+ * every change.
  */
 typedef struct _CrClientBackend CrClientBackend;
 
@@ -60,6 +74,7 @@ struct _CrClientBackend {
                 GAsyncReadyCallback callback,
                 gpointer user_data);
   GVariant *(*call_finish) (CrClientBackend *backend, GAsyncResult *result, GError **error);
+  void (*attach) (CrClientBackend *backend);
   void (*free) (CrClientBackend *backend);
   CrClient *client; /* unowned: the client owns the backend */
 };
@@ -77,12 +92,37 @@ typedef struct {
   gint64 last_backup_time;
 } CrClientState;
 
+/* cr_client_update_state() and cr_client_emit_connections_changed() may
+ * be called from any thread. The client applies them in its main context
+ * (the thread-default context of whoever opened it), in call order, and
+ * notifies what changed there; at once if the caller runs in that
+ * context, and without notifications inside attach(). */
 CrClient *cr_client_new_with_backend (CrClientMode mode, const char *location, CrClientBackend *backend);
 void cr_client_update_state (CrClient *self, const CrClientState *state);
 void cr_client_emit_connections_changed (CrClient *self);
 
-/* Backends */
+/* One call of the method table, blocking; for cr-sample.c and the like. */
+GVariant *cr_client_call_sync (CrClient *self,
+                               const char *method,
+                               GVariant *args,
+                               GCancellable *cancellable,
+                               GError **error);
+
+/* Progress from any thread to the thread-default main context of the
+ * one who called cr_client_progress_new(), coalesced: a report that
+ * comes while the last one waits replaces it. NULL when @func is NULL. */
+typedef struct _CrClientProgress CrClientProgress;
+
+CrClientProgress *cr_client_progress_new (CrProgressFunc func, gpointer data);
+CrClientProgress *cr_client_progress_ref (CrClientProgress *progress);
+void cr_client_progress_unref (CrClientProgress *progress);
+void cr_client_progress_report (guint64 done, guint64 total, gpointer progress);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrClientProgress, cr_client_progress_unref)
+
+/* Backends. @create: make the repository (and its directory) if it does
+ * not exist. */
 void cr_client_backend_local_new_async (const char *path,
+                                        gboolean create,
                                         GCancellable *cancellable,
                                         GAsyncReadyCallback callback,
                                         gpointer user_data);

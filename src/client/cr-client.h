@@ -21,7 +21,8 @@ typedef enum {
 
 /**
  * CrConnectionInfo:
- * @id: the connection's id: its D-Bus object path, or "local/N"
+ * @id: the connection's id, a D-Bus object path (in local mode
+ *   `/org/cimrepo/Local/Connection/N`)
  * @client_name: who connected (a bus name or a program label)
  * @pid: the client's process id, or -1
  * @uid: the client's user id, or -1
@@ -30,9 +31,9 @@ typedef enum {
  * @connected_at: when it connected (unix µs)
  *
  * One row of the repository's connection table, as a client sees it.
- * GVariant form (as ListConnections returns it): `(ossxxssx)` — id,
- * client name, pid, uid, process name, namespace, connect time; the id is
- * a string (`s`) where the D-Bus form has an object path.
+ * GVariant form (as ListConnections returns it): `(osxxssx)` — id,
+ * client name, pid, uid, process name ("" for none), namespace, connect
+ * time.
  */
 typedef struct {
   char *id;
