@@ -36,7 +36,7 @@
 #define IO_CHUNK (1024 * 1024)
 /* Dirty pages are pushed out as the file grows, so that the final
  * fdatasync() does not have to write a whole backup at once. */
-#define WRITEBACK_INTERVAL (64 * 1024 * 1024)
+#define WRITEBACK_INTERVAL CR_WRITEBACK_WINDOW
 #define PROGRESS_INTERVAL (1024 * 1024)
 
 /* What a reader accepts in "block-size". This writer always uses
@@ -232,7 +232,7 @@ struct _CrBackupWriter {
   guint8 *buf;
   gsize buf_len;
   guint64 file_offset;
-  guint64 writeback_from;
+  CrWriteback writeback;
 
   gboolean failed;
   gboolean finished;
@@ -270,12 +270,7 @@ writer_write_out (CrBackupWriter *writer, const guint8 *data, gsize len, GError 
       return FALSE;
     }
   writer->file_offset += len;
-  if (writer->file_offset - writer->writeback_from >= WRITEBACK_INTERVAL)
-    {
-      cr_fd_start_writeback (writer->fd, writer->writeback_from,
-                             writer->file_offset - writer->writeback_from);
-      writer->writeback_from = writer->file_offset;
-    }
+  cr_writeback_advance (&writer->writeback, writer->file_offset);
   return TRUE;
 }
 
@@ -346,6 +341,7 @@ cr_backup_writer_new (int fd, const CrBackupHeaderFields *fields, GError **error
 
   writer = g_new0 (CrBackupWriter, 1);
   writer->fd = fd;
+  cr_writeback_init (&writer->writeback, fd, 0);
   writer->payload_size = fields->payload_size;
   writer->n_blocks = count_blocks (fields->payload_size, CR_BACKUP_BLOCK_SIZE);
   writer->header_info = cr_backup_info_new (fields, CR_BACKUP_FORMAT_VERSION,

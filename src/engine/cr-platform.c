@@ -296,13 +296,33 @@ cr_fd_check_regular (int fd, gboolean want_write, GError **error)
   return TRUE;
 }
 
-/* Start writing dirty pages back early, so that the final fsync has
- * little left to do (Linux only; a no-op elsewhere). */
 void
-cr_fd_start_writeback (int fd, guint64 offset, guint64 len)
+cr_writeback_init (CrWriteback *wb, int fd, guint64 from)
+{
+  wb->fd = fd;
+  wb->started_to = from;
+  wb->waited_to = from;
+}
+
+void
+cr_writeback_advance (CrWriteback *wb, guint64 offset)
 {
 #ifdef HAVE_SYNC_FILE_RANGE
-  (void) sync_file_range (fd, (off64_t) offset, (off64_t) len, SYNC_FILE_RANGE_WRITE);
+  if (offset < wb->started_to + CR_WRITEBACK_WINDOW)
+    return;
+  /* The window before: wait until it is on disk, and drop it from the
+   * cache; nobody reads it again soon. */
+  if (wb->started_to > wb->waited_to)
+    {
+      (void) sync_file_range (wb->fd, (off64_t) wb->waited_to, (off64_t) (wb->started_to - wb->waited_to),
+                              SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+#ifdef HAVE_POSIX_FADVISE
+      (void) posix_fadvise (wb->fd, (off_t) wb->waited_to, (off_t) (wb->started_to - wb->waited_to), POSIX_FADV_DONTNEED);
+#endif
+      wb->waited_to = wb->started_to;
+    }
+  (void) sync_file_range (wb->fd, (off64_t) wb->started_to, (off64_t) (offset - wb->started_to), SYNC_FILE_RANGE_WRITE);
+  wb->started_to = offset;
 #endif
 }
 

@@ -1740,6 +1740,7 @@ write_candidate (CrRepository *self, int fd, CrProgressFunc progress, gpointer p
   g_autoptr (GError) local_error = NULL;
   cr_autofd int out = -1;
   PayloadCheck check = { .fd = fd };
+  CrWriteback writeback;
   GThread *check_thread;
   CrBackupInfo *info;
   guint64 done = 0, total;
@@ -1755,6 +1756,7 @@ write_candidate (CrRepository *self, int fd, CrProgressFunc progress, gpointer p
   out = cr_open_temp_beside (self->path, "restore", &tmp, error);
   if (out < 0)
     return NULL;
+  cr_writeback_init (&writeback, out, 0);
   cr_fault_point ("restore-candidate-created");
 
   check.offset = cr_backup_info_get_payload_offset (info);
@@ -1780,6 +1782,7 @@ write_candidate (CrRepository *self, int fd, CrProgressFunc progress, gpointer p
       else
         {
           done += len;
+          cr_writeback_advance (&writeback, done);
           if (progress != NULL)
             progress (done, total, progress_data);
         }
