@@ -6,6 +6,7 @@
 /* O_PATH */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #include <glib/gi18n.h>
 #include <gio/gunixfdlist.h>
@@ -563,8 +564,12 @@ update_state (CrDaemon *self)
   gboolean backup = self->running_backup != NULL || cr_repository_get_backup_in_progress (self->repository);
   gboolean restore = self->running_restore != NULL || cr_repository_get_restore_in_progress (self->repository);
 
-  cr_repository1_set_id (self->root, cr_repository_get_id (self->repository));
-  cr_repository1_set_schema_version (self->root, cr_repository_get_schema_version (self->repository));
+  /* A restore replaces them: read them when it is over. */
+  if (self->running_restore == NULL)
+    {
+      cr_repository1_set_id (self->root, cr_repository_get_id (self->repository));
+      cr_repository1_set_schema_version (self->root, cr_repository_get_schema_version (self->repository));
+    }
   cr_repository1_set_backup_in_progress (self->root, backup);
   cr_repository1_set_restore_in_progress (self->root, restore);
   cr_repository1_set_paused (self->root, cr_repository_get_paused (self->repository));
@@ -1225,6 +1230,27 @@ take_fd (GDBusMethodInvocation *invocation, GUnixFDList *fd_list, GVariant *hand
   return g_steal_fd (&fd);
 }
 
+/* Whether @fd is the repository file or one beside it: a backup written
+ * there would destroy what it backs up. */
+static gboolean
+is_repository_file (CrDaemon *self, int fd)
+{
+  static const char *const suffixes[] = { "", "-wal", "-shm", "-journal", ".lock", ".undo" };
+  struct stat target;
+
+  if (fstat (fd, &target) < 0)
+    return FALSE;
+  for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *path = g_strconcat (cr_repository_get_path (self->repository), suffixes[i], NULL);
+      struct stat st;
+
+      if (stat (path, &st) == 0 && st.st_dev == target.st_dev && st.st_ino == target.st_ino)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static gboolean
 check_no_options (GDBusMethodInvocation *invocation, GVariant *options)
 {
@@ -1432,6 +1458,13 @@ handle_backup (CrRepository1 *iface, GDBusMethodInvocation *invocation, GUnixFDL
   fd = take_fd (invocation, fd_list, handle, TRUE);
   if (fd < 0)
     return TRUE;
+  if (is_repository_file (self, fd))
+    {
+      cr_fd_closep (&fd);
+      g_dbus_method_invocation_return_error_literal (invocation, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
+                                                     _("The file is the repository itself; choose another file for the backup"));
+      return TRUE;
+    }
 
   req = g_new0 (JobRequest, 1);
   req->kind = CR_DAEMON_JOB_BACKUP;
@@ -1487,9 +1520,10 @@ static void
 authorized_cancel (CrDaemon *self, GDBusMethodInvocation *invocation, gpointer data)
 {
   g_autoptr (CrDaemonJob) job = data;
+  Client *client = client_find (self, g_dbus_method_invocation_get_sender (invocation));
+  g_autofree char *who = client != NULL ? client_describe (client) : g_strdup (g_dbus_method_invocation_get_sender (invocation));
 
-  g_message ("Job %s cancelled by %s", cr_daemon_job_get_object_path (job),
-             g_dbus_method_invocation_get_sender (invocation));
+  g_message ("Job %s cancelled by %s", cr_daemon_job_get_object_path (job), who);
   cr_daemon_job_cancel (job);
   cr_job1_complete_cancel (cr_daemon_job_get_iface (job), invocation);
 }
@@ -1694,7 +1728,10 @@ resume_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     cr_daemon_return_error (invocation, error);
   else
     {
-      g_message ("Repository resumed by %s", g_dbus_method_invocation_get_sender (invocation));
+      Client *client = client_find (self, g_dbus_method_invocation_get_sender (invocation));
+      g_autofree char *who = client != NULL ? client_describe (client) : g_strdup (g_dbus_method_invocation_get_sender (invocation));
+
+      g_message ("Repository resumed by %s", who);
       update_state (self);
       g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->root));
       cr_repository1_complete_resume (self->root, invocation);
@@ -1943,9 +1980,9 @@ cr_daemon_shutdown (CrDaemon *self)
       if (cr_daemon_job_is_running (value))
         cr_daemon_job_cancel (value);
     }
-  if (jobs_running (self))
-    g_message ("Waiting for the running job to stop");
-  while (jobs_running (self))
+  if (jobs_running (self) || self->pause_pending)
+    g_message ("Waiting for the running job or pause to end");
+  while (jobs_running (self) || self->pause_pending)
     g_main_context_iteration (self->context, TRUE);
 
   all = list_connections (self);

@@ -275,6 +275,15 @@ test_refused_fds (Fixture *f, gconstpointer data)
   g_clear_error (&error);
   close (fd);
 
+  /* The repository itself */
+  fd = g_open (f->test->repository_path, O_RDWR | O_CLOEXEC, 0);
+  call_with_fd (f, "Backup", fd, 0, &error);
+  cr_test_assert_remote_error (error, CR_ERROR_INVALID_PARAMETER, "InvalidParameter");
+  g_assert_nonnull (strstr (error->message, "repository itself"));
+  g_clear_error (&error);
+  close (fd);
+  g_assert_cmpuint (file_size (f->test->repository_path), >, 0);
+
   /* Nothing was written, no job started */
   g_assert_cmpuint (file_size (f->backup_path), ==, 3);
   g_assert_cmpuint (g_hash_table_size (f->watch->jobs), ==, 0);
