@@ -344,6 +344,8 @@ cr_gate_pause_commit (CrGate *gate, const char *holder, guint delay_seconds)
   gate->paused_since = g_get_real_time ();
   gate->auto_resume_at = gate->paused_since + (gint64) delay_seconds * G_TIME_SPAN_SECOND;
   gate->auto_resume_mono = g_get_monotonic_time () + (gint64) delay_seconds * G_TIME_SPAN_SECOND;
+  /* A close waits for the pause to be made. */
+  g_cond_broadcast (&gate->cond);
   g_mutex_unlock (&gate->lock);
   changed (gate);
   return serial;
@@ -473,7 +475,9 @@ cr_gate_restore_end (CrGate *gate)
   changed (gate);
 }
 
-/* Refuses everything new, and waits for what is inside to finish. */
+/* Refuses everything new, and waits for what is inside to finish: a
+ * restore or a pause under way uses the store too, and a restore even
+ * replaces it. */
 void
 cr_gate_close (CrGate *gate)
 {
@@ -482,7 +486,10 @@ cr_gate_close (CrGate *gate)
   if (gate->paused)
     end_pause_locked (gate, FALSE);
   g_cond_broadcast (&gate->cond);
-  while (gate->readers > 0 || gate->writers > 0)
+  while (gate->readers > 0 || gate->writers > 0 || gate->restoring || gate->pausing)
     g_cond_wait (&gate->cond, &gate->lock);
+  /* A pause that was being made when the close began */
+  if (gate->paused)
+    end_pause_locked (gate, FALSE);
   g_mutex_unlock (&gate->lock);
 }

@@ -468,6 +468,99 @@ test_async (Fixture *f, gconstpointer data)
   g_assert_cmpuint (cr_test_count_instances (conn, "Test_Item"), ==, 40);
 }
 
+/* Whether this process still has @path open. */
+static gboolean
+file_is_open (const char *path)
+{
+  g_autoptr (GDir) fds = g_dir_open ("/proc/self/fd", 0, NULL);
+  const char *name;
+
+  if (fds == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (fds)) != NULL)
+    {
+      g_autofree char *link = g_strconcat ("/proc/self/fd/", name, NULL);
+      g_autofree char *target = g_file_read_link (link, NULL);
+
+      if (g_strcmp0 (target, path) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+typedef struct {
+  CrRepository *repo;
+  const char *backup;
+  gint started;
+  gint closing;
+  gboolean ok;
+  GError *error;
+} CloseRace;
+
+/* The restore, half-way, waits until the repository is being closed. */
+static void
+close_race_progress (guint64 done, guint64 total, gpointer data)
+{
+  CloseRace *race = data;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  if (g_atomic_int_get (&race->started))
+    return;
+  g_atomic_int_set (&race->started, TRUE);
+  while (!g_atomic_int_get (&race->closing) && g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+  /* Give the close the time to get to the store. */
+  g_usleep (200 * 1000);
+}
+
+static gpointer
+close_race_thread (gpointer data)
+{
+  CloseRace *race = data;
+
+  race->ok = cr_repository_restore_sync (race->repo, race->backup, CR_RESTORE_FLAGS_FORCE_SHUTDOWN,
+                                         close_race_progress, race, NULL, &race->error);
+  return NULL;
+}
+
+/* Closing the repository while a restore runs waits for the restore:
+ * afterwards nothing of the repository is open, whichever won. */
+static void
+test_close_during_restore (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrRepository) again = NULL;
+  g_autoptr (CrConnection) conn = NULL;
+  g_autofree char *path = g_strdup (cr_repository_get_path (f->repo));
+  CloseRace race = { f->repo, f->backup };
+  GThread *thread;
+
+  if (!g_file_test ("/proc/self/fd", G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("needs /proc/self/fd");
+      return;
+    }
+  g_clear_object (&f->conn);
+  thread = g_thread_new ("restore", close_race_thread, &race);
+  while (!g_atomic_int_get (&race.started))
+    g_usleep (1000);
+  g_atomic_int_set (&race.closing, TRUE);
+  cr_repository_close (f->repo);
+  g_assert_false (file_is_open (path));
+  g_thread_join (thread);
+
+  /* The restore went through before the close, or was refused cleanly. */
+  if (!race.ok)
+    g_assert_error (race.error, CR_ERROR, CR_ERROR_SHUTTING_DOWN);
+  g_clear_error (&race.error);
+  g_assert_false (file_is_open (path));
+
+  again = cr_repository_open_sync (path, CR_OPEN_FLAGS_NONE, NULL, &error);
+  g_assert_no_error (error);
+  conn = cr_test_connect (again, "root/test");
+  g_assert_cmpuint (cr_test_count_instances (conn, "Test_Item"), ==, race.ok ? 40 : 30);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -481,6 +574,7 @@ main (int argc, char **argv)
   ADD ("while-paused", test_while_paused);
   ADD ("cancel", test_cancel);
   ADD ("async", test_async);
+  ADD ("close-during-restore", test_close_during_restore);
 #undef ADD
   return g_test_run ();
 }
