@@ -279,6 +279,17 @@ cr_restore_dialog_set_blocked (CrRestoreDialog *self, const char *reason)
   gtk_widget_set_visible (GTK_WIDGET (self->blocked_label), reason != NULL);
 }
 
+/* Cancel starts with the focus: Enter or Space cancels, and a restore
+ * takes a deliberate move to the other button. */
+static void
+cr_restore_dialog_show (GtkWidget *widget)
+{
+  CrRestoreDialog *self = CR_RESTORE_DIALOG (widget);
+
+  GTK_WIDGET_CLASS (cr_restore_dialog_parent_class)->show (widget);
+  gtk_widget_grab_focus (self->cancel_button);
+}
+
 /* GObject */
 
 static void
@@ -311,6 +322,7 @@ cr_restore_dialog_class_init (CrRestoreDialogClass *klass)
   object_class->dispose = cr_restore_dialog_dispose;
   object_class->finalize = cr_restore_dialog_finalize;
   window_class->close_request = cr_restore_dialog_close_request;
+  widget_class->show = cr_restore_dialog_show;
 
   /**
    * CrRestoreDialog::response:
