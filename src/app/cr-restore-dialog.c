@@ -255,9 +255,14 @@ cr_restore_dialog_set_connections (CrRestoreDialog *self, GPtrArray *connections
                                                              "Disconnect %d Clients and Restore", n),
                                                 (int) n);
       gtk_button_set_label (GTK_BUTTON (self->restore_button), label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->restore_button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
     }
   else
-    gtk_button_set_label (GTK_BUTTON (self->restore_button), _("_Restore"));
+    {
+      gtk_button_set_label (GTK_BUTTON (self->restore_button), _("Restore"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->restore_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Restore"), -1);
+    }
 }
 
 /**

@@ -973,7 +973,7 @@ test_restore_clients_and_refusal (void)
   g_ptr_array_set_size (fake->connections, 0);
   cr_client_emit_connections_changed (client);
   WAIT_UNTIL (cr_restore_dialog_get_client_count (dialog) == 0, TIMEOUT_MS);
-  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (cr_restore_dialog_get_restore_button (dialog))), ==, "_Restore");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (cr_restore_dialog_get_restore_button (dialog))), ==, "Restore");
 
   /* polkit says no */
   fake->restore_error = g_error_new_literal (CR_ERROR, CR_ERROR_ACCESS_DENIED, "Not authorized");
