@@ -23,6 +23,7 @@ struct _CrRestoreDialog {
   GtkWindow parent_instance;
 
   GtkLabel *intro_label;
+  GtkLabel *file_value;
   GtkLabel *created_value;
   GtkLabel *source_value;
   GtkLabel *repository_id_value;
@@ -129,11 +130,10 @@ fill_details (CrRestoreDialog *self)
   g_autofree char *source_text = NULL;
 
   name = g_filename_display_name (basename != NULL ? basename : "?");
-  /* Translators: the backup file's name */
-  intro = g_strdup_printf (_("The repository’s content will be replaced with the content of “%s”. "
-                             "The backup was checked and is sound."),
-                           name);
+  intro = g_strdup (_("The repository’s content will be replaced with the content of this backup, "
+                      "which was checked and is sound."));
   gtk_label_set_text (self->intro_label, intro);
+  gtk_label_set_text (self->file_value, name);
   gtk_label_set_text (self->created_value, created);
   if (source != NULL && *source != '\0' && host != NULL && *host != '\0')
     /* Translators: a repository file and the computer it is on */
@@ -339,6 +339,7 @@ cr_restore_dialog_class_init (CrRestoreDialogClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/cimrepo/Manager/cr-restore-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, CrRestoreDialog, intro_label);
+  gtk_widget_class_bind_template_child (widget_class, CrRestoreDialog, file_value);
   gtk_widget_class_bind_template_child (widget_class, CrRestoreDialog, created_value);
   gtk_widget_class_bind_template_child (widget_class, CrRestoreDialog, source_value);
   gtk_widget_class_bind_template_child (widget_class, CrRestoreDialog, repository_id_value);

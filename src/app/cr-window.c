@@ -164,6 +164,7 @@ static void refresh_overview (CrWindow *self);
 static void refresh_connections (CrWindow *self);
 static void screenshot_client_ready (CrWindow *self);
 static void screenshot_state_reached (CrWindow *self, GtkWidget *widget);
+static void screenshot_backing_up (CrWindow *self, guint64 size);
 
 static gboolean
 is_cancelled_error (const GError *error)
@@ -621,6 +622,8 @@ summary_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         {
           fill_overview (self, summary);
           self->summary_serial++;
+          if (self->screenshot_state != NULL && g_str_equal (self->screenshot_state, "backing-up"))
+            screenshot_backing_up (self, summary->size);
         }
       else if (!is_cancelled_error (error))
         /* During a restore, say; the end of the restore refreshes again. */
@@ -1759,7 +1762,11 @@ screenshot_state_reached (CrWindow *self, GtkWidget *widget)
 static void
 screenshot_classes_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
+  g_autoptr (CrWindow) self = user_data;
   g_autoptr (GPtrArray) classes = cr_client_enumerate_classes_finish (CR_CLIENT (source), result, NULL);
+
+  if (!window_gone (self) && self->screenshot_state != NULL && g_str_equal (self->screenshot_state, "restore-dialog"))
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.restore", NULL);
 }
 
 static void
@@ -1771,22 +1778,28 @@ screenshot_client_ready (CrWindow *self)
     /* Reading a namespace opens a connection, as browsing does: the
      * connection list has a row to show. */
     cr_client_enumerate_classes_async (self->client, "root/cimv2", NULL, FALSE, self->cancellable,
-                                       screenshot_classes_cb, NULL);
+                                       screenshot_classes_cb, g_object_ref (self));
   else if (g_str_equal (self->screenshot_state, "paused"))
     gtk_widget_activate_action (GTK_WIDGET (self), "win.toggle-pause", NULL);
   else if (g_str_equal (self->screenshot_state, "restore-dialog"))
-    gtk_widget_activate_action (GTK_WIDGET (self), "win.restore", NULL);
-  else if (g_str_equal (self->screenshot_state, "backing-up"))
-    {
-      /* A backup as it looks halfway: the progress area with the
-       * figures of a 1 GB repository, without writing a file. */
-      g_autoptr (GFile) file = g_file_new_for_path ("repository-2026-03-14-0930.cimbak");
+    cr_client_enumerate_classes_async (self->client, "root/cimv2", NULL, FALSE, self->cancellable,
+                                       screenshot_classes_cb, g_object_ref (self));
+}
 
-      begin_operation (self, OPERATION_BACKUP, file, _("Backing up to “repository-2026-03-14-0930.cimbak”"));
-      self->operation_started = g_get_monotonic_time () - (gint64) (3.75 * G_USEC_PER_SEC);
-      progress_cb (450 * 1000 * 1000, 1000 * 1000 * 1000, self);
-      screenshot_state_reached (self, GTK_WIDGET (self));
-    }
+/* A backup as it looks halfway through, with the repository's own size,
+ * without writing a file */
+static void
+screenshot_backing_up (CrWindow *self, guint64 size)
+{
+  g_autoptr (GFile) file = g_file_new_for_path ("repository-2026-03-14-0930.cimbak");
+  g_autofree char *title = NULL;
+
+  /* Translators: the backup file being written */
+  title = g_strdup_printf (_("Backing up to “%s”"), "repository-2026-03-14-0930.cimbak");
+  begin_operation (self, OPERATION_BACKUP, file, title);
+  self->operation_started = g_get_monotonic_time () - 4 * G_USEC_PER_SEC;
+  progress_cb (size * 45 / 100, size, self);
+  screenshot_state_reached (self, GTK_WIDGET (self));
 }
 
 void

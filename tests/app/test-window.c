@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 
+#include "cr-app-test-utils.h"
 #include "cr-application.h"
 #include "cr-client-private.h"
 #include "cr-format.h"
@@ -693,43 +694,6 @@ test_backup_error (void)
   destroy_window (window);
 }
 
-/* A repository of about @mib MiB: the sample, and instances with a big
- * string each, imported in batches. */
-static char *
-new_large_repository (CrTestDir *dir, guint mib)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = cr_test_dir_file (dir, "large.db");
-  g_autoptr (CrRepository) repo = cr_repository_open_sync (path, CR_OPEN_FLAGS_CREATE, NULL, &error);
-  g_autoptr (GString) text = g_string_new (NULL);
-  guint n = mib * 16; /* 64 KiB each */
-
-  g_assert_no_error (error);
-  cr_test_add_schema (repo);
-  while (text->len < 64 * 1024)
-    g_string_append_printf (text, "%08x ", g_random_int ());
-  for (guint done = 0; done < n;)
-    {
-      g_autoptr (CrImportBatch) batch = cr_import_batch_new ();
-
-      for (guint i = 0; i < 128 && done < n; i++, done++)
-        {
-          g_autoptr (CrInstance) instance = cr_instance_new ("Test_Item");
-          g_autofree char *name = g_strdup_printf ("item-%06u", done);
-
-          text->str[done % text->len] = 'a' + done % 26;
-          cr_instance_set_property (instance, "Name", g_variant_new_string (name));
-          cr_instance_set_property (instance, "Size", g_variant_new_uint64 (done));
-          cr_instance_set_property (instance, "Note", g_variant_new_string (text->str));
-          cr_import_batch_add_instance (batch, "root/test", instance);
-        }
-      g_assert_true (cr_repository_import_sync (repo, batch, CR_IMPORT_FLAGS_NONE, NULL, NULL, &error));
-      g_assert_no_error (error);
-    }
-  cr_repository_close (repo);
-  return g_steal_pointer (&path);
-}
-
 typedef struct {
   gint64 last;
   gint64 max_gap;
@@ -754,7 +718,7 @@ test_backup_responsive (void)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (CrTestDir) dir = cr_test_dir_new ();
-  g_autofree char *path = new_large_repository (dir, 80);
+  g_autofree char *path = cr_app_test_make_large_repository (dir, "large.db", 80);
   g_autofree char *target = cr_test_dir_file (dir, "large.cimbak");
   g_autoptr (CrClient) client = cr_client_new_local_sync (path, NULL, &error);
   g_autoptr (GFile) file = g_file_new_for_path (target);
