@@ -61,7 +61,15 @@ window_open_target (CrWindow *window, GVariant *target)
   if (target != NULL)
     g_variant_get (target, "(&s^ay)", &mode, &path);
   if (g_str_equal (mode, "local"))
-    cr_window_open_local (window, path != NULL && *path != '\0' ? path : NULL);
+    {
+      g_autofree char *default_path = cr_client_get_default_path ();
+
+      /* The default repository by its name is still the one created
+       * with its sample on first use */
+      if (path != NULL && (*path == '\0' || g_str_equal (path, default_path)))
+        g_clear_pointer (&path, g_free);
+      cr_window_open_local (window, path);
+    }
   else if (g_str_equal (mode, "system"))
     cr_window_connect_remote (window, CR_CLIENT_MODE_SYSTEM, FALSE);
   else if (g_str_equal (mode, "session"))
