@@ -105,11 +105,14 @@ contents_text (CrBackupInfo *info)
   g_autofree char *c = cr_format_count (classes);
   g_autofree char *i = cr_format_count (instances);
   g_autofree char *ns_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s namespace", "%s namespaces",
-                                                           (gulong) MIN (namespaces, G_MAXULONG)), n);
+                                                           (gulong) MIN (namespaces, G_MAXULONG)),
+                                              n);
   g_autofree char *class_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s class", "%s classes",
-                                                              (gulong) MIN (classes, G_MAXULONG)), c);
+                                                              (gulong) MIN (classes, G_MAXULONG)),
+                                                 c);
   g_autofree char *instance_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s instance", "%s instances",
-                                                                 (gulong) MIN (instances, G_MAXULONG)), i);
+                                                                 (gulong) MIN (instances, G_MAXULONG)),
+                                                    i);
 
   /* Translators: the counts of namespaces, classes and instances */
   return g_strdup_printf (_("%s, %s, %s"), ns_text, class_text, instance_text);
@@ -131,7 +134,7 @@ fill_details (CrRestoreDialog *self)
 
   name = g_filename_display_name (basename != NULL ? basename : "?");
   intro = g_strdup (_("The repository’s content will be replaced with the content of this backup, "
-                      "which was checked and is sound."));
+                       "which was checked and is sound."));
   gtk_label_set_text (self->intro_label, intro);
   gtk_label_set_text (self->file_value, name);
   gtk_label_set_text (self->created_value, created);

@@ -108,7 +108,7 @@ struct _CrWindow {
 
   GCancellable *cancellable; /* everything the window started */
   CrClient *client;
-  GListStore *connections;   /* CrConnectionItem */
+  GListStore *connections; /* CrConnectionItem */
 
   /* What the window opens, and the attempt under way */
   Target target;
@@ -214,7 +214,7 @@ show_notice (CrWindow *self, NoticeKind kind, const char *text)
   gtk_image_set_from_icon_name (self->notice_icon, icons[kind]);
   gtk_label_set_text (self->notice_label, text);
   gtk_widget_set_css_classes (gtk_widget_get_parent (GTK_WIDGET (self->notice_label)),
-                              (const char *[]) { "cr-notice", kind == NOTICE_WARNING ? "warning" : "info", NULL });
+                              (const char *[]){ "cr-notice", kind == NOTICE_WARNING ? "warning" : "info", NULL });
   gtk_revealer_set_reveal_child (self->notice_revealer, TRUE);
   g_clear_handle_id (&self->notice_source, g_source_remove);
   self->notice_source = g_timeout_add_seconds (NOTICE_SECONDS, notice_timeout_cb, self);
@@ -377,14 +377,14 @@ update_banner (CrWindow *self)
           self->operation != OPERATION_RESTORE)
         {
           text = g_strdup (_("Another client is restoring the repository. It is back in a moment; "
-                             "its clients then connect again."));
+                              "its clients then connect again."));
           icon = "document-revert-symbolic";
         }
       else if (self->client != NULL && cr_client_get_backup_in_progress (self->client) &&
                self->operation != OPERATION_BACKUP)
         {
           text = g_strdup (_("Another client is backing up the repository. Writes go on; pausing and "
-                             "restoring wait until it has finished."));
+                              "restoring wait until it has finished."));
           icon = "document-save-symbolic";
         }
     }
@@ -393,7 +393,7 @@ update_banner (CrWindow *self)
     {
       gtk_label_set_text (self->banner_label, text);
       gtk_image_set_from_icon_name (self->banner_icon, icon);
-      gtk_widget_set_css_classes (self->banner, (const char *[]) { "cr-banner", style, NULL });
+      gtk_widget_set_css_classes (self->banner, (const char *[]){ "cr-banner", style, NULL });
     }
   gtk_widget_set_visible (self->banner_button, paused);
   gtk_revealer_set_reveal_child (self->banner_revealer, text != NULL);
@@ -515,7 +515,7 @@ update_state (CrWindow *self)
   text = state_text (self, &style);
   gtk_label_set_text (self->state_value, self->client != NULL ? text : "");
   gtk_label_set_text (self->state_badge, text);
-  gtk_widget_set_css_classes (GTK_WIDGET (self->state_badge), (const char *[]) { "cr-badge", style, NULL });
+  gtk_widget_set_css_classes (GTK_WIDGET (self->state_badge), (const char *[]){ "cr-badge", style, NULL });
   update_actions (self);
 }
 
@@ -1260,7 +1260,7 @@ restore_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       /* Translators: the backup file that was restored */
       g_autofree char *text = g_strdup_printf (_("The repository was restored from “%s”. Its clients were "
-                                                 "disconnected; the previous repository is kept as an undo point."),
+                                                  "disconnected; the previous repository is kept as an undo point."),
                                                name);
       show_notice (self, NOTICE_SUCCESS, text);
       send_notification (self, "restore-complete", _("Restore complete"), name);
@@ -2063,10 +2063,14 @@ cr_window_get_field (CrWindow *self, const char *field)
     const char *name;
     GtkLabel *label;
   } fields[] = {
-    { "location", self->location_value },   { "mode", self->mode_value },
-    { "state", self->state_value },         { "size", self->size_value },
-    { "schema", self->schema_value },       { "namespaces", self->namespaces_value },
-    { "classes", self->classes_value },     { "instances", self->instances_value },
+    { "location", self->location_value },
+    { "mode", self->mode_value },
+    { "state", self->state_value },
+    { "size", self->size_value },
+    { "schema", self->schema_value },
+    { "namespaces", self->namespaces_value },
+    { "classes", self->classes_value },
+    { "instances", self->instances_value },
     { "last-backup", self->last_backup_value },
   };
 

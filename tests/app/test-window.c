@@ -48,7 +48,7 @@ tick_cb (gpointer data)
 #define WAIT_UNTIL(cond, ms)                                                                  \
   G_STMT_START                                                                                \
   {                                                                                           \
-    gint64 end_ = g_get_monotonic_time () + (gint64) (ms) * 1000;                             \
+    gint64 end_ = g_get_monotonic_time () + (gint64) (ms) *1000;                              \
     guint tick_ = g_timeout_add (10, tick_cb, NULL);                                          \
     while (!(cond) && g_get_monotonic_time () < end_)                                         \
       g_main_context_iteration (NULL, TRUE);                                                  \
@@ -948,7 +948,7 @@ test_restore_clients_and_refusal (void)
   g_assert_cmpstr (cr_window_get_notice (window), ==, "Not authorised: nothing was changed");
 
   /* A restore is refused while paused, by anyone */
-  elsewhere_pause (&(Elsewhere) { fake }, "cimrepoctl (pid 77)");
+  elsewhere_pause (&(Elsewhere){ fake }, "cimrepoctl (pid 77)");
   WAIT_UNTIL (gtk_widget_get_visible (cr_window_get_lock_image (window)), 1000);
   fake->restore_called = FALSE;
   gtk_widget_activate_action (GTK_WIDGET (window), "win.restore", NULL);
