@@ -101,6 +101,7 @@ typedef struct {
   GPtrArray *instances;          /* InstanceEntry, in source order */
   GHashTable *repo_classes;      /* key → CrClass, or NULL when missing */
   GHashTable *repo_qtypes;       /* key → CrQualifierType, or NULL when missing */
+  GHashTable *rebased;           /* key → CrClass: a repository class as the unit changes it */
 } Compile;
 
 static gboolean
@@ -166,6 +167,7 @@ compile_init (Compile *c, CrMofUnit *unit, CrMofResolver *resolver, GCancellable
   c->instances = g_ptr_array_new_with_free_func ((GDestroyNotify) instance_entry_free);
   c->repo_classes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, object_unref0);
   c->repo_qtypes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, qualifier_type_free0);
+  c->rebased = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 
 static void
@@ -180,6 +182,7 @@ compile_clear (Compile *c)
   g_clear_pointer (&c->qualifier_types, g_hash_table_unref);
   g_clear_pointer (&c->repo_classes, g_hash_table_unref);
   g_clear_pointer (&c->repo_qtypes, g_hash_table_unref);
+  g_clear_pointer (&c->rebased, g_hash_table_unref);
 }
 
 /* Names are case-insensitive, and so are namespaces. */
@@ -282,6 +285,55 @@ class_exists (Compile *c, const char *namespace_, const char *name)
 
 static void compile_class (Compile *c, ClassEntry *entry);
 
+static Lookup lookup_class (Compile *c, const char *namespace_, const char *name, CrClass **out);
+
+/* A class of the repository, resolved as it will be once the unit is
+ * imported: when the unit redefines one of its ancestors, its local shape
+ * is resolved again against the unit's version. */
+static Lookup
+lookup_repository_resolved (Compile *c, const char *namespace_, const char *name, CrClass **out)
+{
+  g_autofree char *key = make_key (namespace_, name);
+  g_autoptr (CrClass) local = NULL;
+  g_autoptr (GError) local_error = NULL;
+  CrClass *stored;
+  CrClass *super = NULL;
+  CrClass *rebased;
+  const char *super_name;
+  Lookup status;
+
+  *out = g_hash_table_lookup (c->rebased, key);
+  if (*out != NULL)
+    return LOOKUP_FOUND;
+  stored = lookup_repository_class (c, namespace_, name);
+  if (stored == NULL)
+    return c->fatal != NULL ? LOOKUP_FAILED : LOOKUP_MISSING;
+  super_name = cr_class_get_superclass (stored);
+  if (super_name != NULL && *super_name != '\0')
+    {
+      g_autofree char *super_key = make_key (namespace_, super_name);
+
+      status = lookup_class (c, namespace_, super_name, &super);
+      if (status == LOOKUP_CYCLE)
+        return LOOKUP_CYCLE;
+      if (status == LOOKUP_FOUND && super != g_hash_table_lookup (c->repo_classes, super_key))
+        {
+          local = cr_class_get_local (stored);
+          rebased = cr_class_resolve (local, super, &local_error);
+          if (rebased != NULL)
+            {
+              g_hash_table_insert (c->rebased, g_strdup (key), rebased);
+              *out = rebased;
+              return LOOKUP_FOUND;
+            }
+          /* The import will refuse it and say why: keep the stored shape. */
+        }
+    }
+  g_hash_table_insert (c->rebased, g_steal_pointer (&key), g_object_ref (stored));
+  *out = stored;
+  return LOOKUP_FOUND;
+}
+
 /* The resolved class @name of @namespace_: the unit's (compiled now if
  * need be) or the repository's. */
 static Lookup
@@ -307,10 +359,7 @@ lookup_class (Compile *c, const char *namespace_, const char *name, CrClass **ou
           return LOOKUP_FAILED;
         }
     }
-  *out = lookup_repository_class (c, namespace_, name);
-  if (*out != NULL)
-    return LOOKUP_FOUND;
-  return c->fatal != NULL ? LOOKUP_FAILED : LOOKUP_MISSING;
+  return lookup_repository_resolved (c, namespace_, name, out);
 }
 
 static const char *

@@ -965,6 +965,57 @@ test_resolver (void)
   }
 }
 
+/* A unit that changes a class the repository's classes derive from: the
+ * compiler sees those subclasses as they will be, and the import too. */
+static void
+test_update_superclass (void)
+{
+  g_autoptr (CrTestDir) dir = cr_test_dir_new ();
+  g_autoptr (CrRepository) repo = cr_test_repository_new (dir);
+  g_autoptr (CrMofCompiler) compiler = compiler_for (repo);
+  g_autoptr (CrImportBatch) batch = NULL;
+  g_autoptr (CrConnection) conn = NULL;
+  g_autoptr (CrInstance) instance = NULL;
+  g_autoptr (CrClass) sub = NULL;
+  g_autoptr (GError) error = NULL;
+  CrImportSummary summary;
+
+  add_qualifiers (compiler);
+  add_text (compiler, "v1.mof",
+            "class U_Base { [Key] string Name; };\n"
+            "class U_Sub : U_Base { uint32 Level; };\n"
+            "class U_Leaf : U_Sub { };\n"
+            "instance of U_Leaf { Name = \"old\"; };\n");
+  batch = compile_ok (compiler);
+  import_ok (repo, batch, CR_IMPORT_FLAGS_NONE, NULL);
+
+  /* Version 2 adds a property with a default to the root only; an
+   * instance of the leaf, which only the repository declares, sets it. */
+  g_clear_object (&compiler);
+  g_clear_pointer (&batch, cr_import_batch_unref);
+  compiler = compiler_for (repo);
+  add_text (compiler, "v2.mof",
+            "instance of U_Leaf { Name = \"new\"; Colour = \"red\"; Level = 2; };\n"
+            "class U_Base { [Key] string Name; string Colour = \"grey\"; };\n");
+  batch = compile_ok (compiler);
+  import_ok (repo, batch, CR_IMPORT_FLAGS_NONE, &summary);
+  g_assert_cmpuint (summary.classes[CR_PUT_RESULT_UPDATED], ==, 1);
+  g_assert_cmpuint (summary.instances[CR_PUT_RESULT_CREATED], ==, 1);
+
+  conn = cr_test_connect (repo, NS);
+  sub = cr_connection_get_class (conn, "U_Leaf", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (cr_class_find_property (sub, "Colour"));
+  instance = cr_connection_get_instance (conn, "U_Leaf.Name=\"new\"", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_variant_get_string (cr_instance_get_property (instance, "Colour"), NULL), ==, "red");
+  g_clear_object (&instance);
+  /* The old instance took the new default when its class changed. */
+  instance = cr_connection_get_instance (conn, "U_Leaf.Name=\"old\"", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_variant_get_string (cr_instance_get_property (instance, "Colour"), NULL), ==, "grey");
+}
+
 /* The writer */
 
 static void
@@ -1212,6 +1263,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cimrepo/mof/atomic", test_atomic);
   g_test_add_func ("/cimrepo/mof/dry-run-and-reimport", test_dry_run_and_reimport);
   g_test_add_func ("/cimrepo/mof/resolver", test_resolver);
+  g_test_add_func ("/cimrepo/mof/update-superclass", test_update_superclass);
   g_test_add_func ("/cimrepo/mof/writer-values", test_writer_values);
   g_test_add_func ("/cimrepo/mof/writer-classes", test_writer_classes);
   g_test_add_func ("/cimrepo/mof/async", test_async);
