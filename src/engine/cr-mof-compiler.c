@@ -61,6 +61,7 @@ typedef struct {
 typedef struct {
   CrMofDecl *decl;
   State state;
+  guint depth;               /* its superclass chain's length, itself included */
   CrClass *local;
   CrClass *resolved;
 } ClassEntry;
@@ -102,6 +103,8 @@ typedef struct {
   GHashTable *repo_classes;      /* key → CrClass, or NULL when missing */
   GHashTable *repo_qtypes;       /* key → CrQualifierType, or NULL when missing */
   GHashTable *rebased;           /* key → CrClass: a repository class as the unit changes it */
+  guint class_depth;             /* of superclasses being compiled, one inside the other */
+  guint alias_depth;             /* of instances whose keys are being computed, likewise */
 } Compile;
 
 static gboolean
@@ -374,6 +377,26 @@ superclass_of (Compile *c, const char *namespace_, const char *name)
   return klass != NULL ? cr_class_get_superclass (klass) : NULL;
 }
 
+/* The length of a superclass chain, the class included; past
+ * MAX_SUPERCLASS_DEPTH it is not counted further. */
+static guint
+chain_depth (Compile *c, const char *namespace_, const char *name)
+{
+  const char *walk = name;
+  guint depth = 0;
+
+  while (walk != NULL && *walk != '\0' && depth <= MAX_SUPERCLASS_DEPTH)
+    {
+      ClassEntry *entry = unit_class (c, namespace_, walk);
+
+      if (entry != NULL && entry->state == STATE_DONE)
+        return depth + entry->depth;
+      depth++;
+      walk = superclass_of (c, namespace_, walk);
+    }
+  return depth;
+}
+
 static gboolean
 is_subclass (Compile *c, const char *namespace_, const char *name, const char *ancestor)
 {
@@ -494,8 +517,20 @@ alias_value (Compile *c, const CrMofValue *v, const ValueContext *vc)
                              name);
           return NULL;
         }
+      if (c->alias_depth >= MAX_SUPERCLASS_DEPTH)
+        {
+          cr_mof_sink_error (c->sink, &v->pos,
+                             _("the alias $%s starts a chain of key references longer than %d"),
+                             name, MAX_SUPERCLASS_DEPTH);
+          return NULL;
+        }
+      c->alias_depth++;
       if (!instance_keys (c, target))
-        return NULL;   /* reported with the target */
+        {
+          c->alias_depth--;
+          return NULL;   /* reported with the target */
+        }
+      c->alias_depth--;
       path = cr_object_path_copy (target->path);
       target_class = cr_class_get_name (target->klass);
     }
@@ -1061,13 +1096,37 @@ compile_class (Compile *c, ClassEntry *entry)
   gboolean ok = TRUE;
 
   entry->state = STATE_BUSY;
+  entry->depth = 1;
   if (decl->superclass != NULL)
     {
       g_autofree char *super_name = shown (decl->superclass);
+      Lookup status;
 
-      switch (lookup_class (c, decl->namespace_, decl->superclass, &super))
+      /* Superclasses compile first, one inside the other: as deep as the
+       * repository allows a chain. */
+      if (c->class_depth >= MAX_SUPERCLASS_DEPTH)
+        {
+          cr_mof_sink_error (c->sink, &decl->superclass_pos,
+                             _("the superclass chain of class “%s” is deeper than %d"),
+                             name, MAX_SUPERCLASS_DEPTH);
+          entry->state = STATE_FAILED;
+          return;
+        }
+      c->class_depth++;
+      status = lookup_class (c, decl->namespace_, decl->superclass, &super);
+      c->class_depth--;
+      switch (status)
         {
         case LOOKUP_FOUND:
+          entry->depth = chain_depth (c, decl->namespace_, decl->superclass) + 1;
+          if (entry->depth > MAX_SUPERCLASS_DEPTH)
+            {
+              cr_mof_sink_error (c->sink, &decl->superclass_pos,
+                                 _("the superclass chain of class “%s” is deeper than %d"),
+                                 name, MAX_SUPERCLASS_DEPTH);
+              entry->state = STATE_FAILED;
+              return;
+            }
           break;
         case LOOKUP_MISSING:
           cr_mof_sink_error (c->sink, &decl->superclass_pos,

@@ -219,6 +219,7 @@ typedef struct {
   guint depth;               /* of includes */
   gboolean panic;            /* after an error, until a declaration or member parses */
   guint nesting;             /* brackets open before the current token */
+  GByteArray *brackets;      /* their kinds (CrMofTokenType), innermost last */
   CrMofPos last_error;
   guint n_decls;
 } Parser;
@@ -227,9 +228,25 @@ static gboolean parse_file (Context *ctx, const char *display_name, const char *
                             const char *real_path, GBytes *data, const char *base_dir,
                             const char *namespace_, guint depth, const CrMofPos *include_pos);
 
-/* Moves to the next token, counting the brackets left open before it
- * (for error recovery). A lexical error puts the parser in panic mode, as
- * a syntax error does: what it breaks would only be reported again. */
+/* A closing bracket closes the innermost open bracket of its kind, and
+ * whatever was left open inside it; one that matches none is ignored. */
+static void
+close_bracket (Parser *p, CrMofTokenType opener)
+{
+  for (guint i = p->brackets->len; i > 0; i--)
+    {
+      if (p->brackets->data[i - 1] == (guint8) opener)
+        {
+          g_byte_array_set_size (p->brackets, i - 1);
+          p->nesting = p->brackets->len;
+          return;
+        }
+    }
+}
+
+/* Moves to the next token, keeping the brackets left open before it (for
+ * error recovery). A lexical error puts the parser in panic mode, as a
+ * syntax error does: what it breaks would only be reported again. */
 static void
 next (Parser *p)
 {
@@ -240,13 +257,21 @@ next (Parser *p)
     case CR_MOF_TOKEN_LBRACE:
     case CR_MOF_TOKEN_LPAREN:
     case CR_MOF_TOKEN_LBRACKET:
-      p->nesting++;
-      break;
+      {
+        guint8 opener = (guint8) p->tok.type;
+
+        g_byte_array_append (p->brackets, &opener, 1);
+        p->nesting = p->brackets->len;
+        break;
+      }
     case CR_MOF_TOKEN_RBRACE:
+      close_bracket (p, CR_MOF_TOKEN_LBRACE);
+      break;
     case CR_MOF_TOKEN_RPAREN:
+      close_bracket (p, CR_MOF_TOKEN_LPAREN);
+      break;
     case CR_MOF_TOKEN_RBRACKET:
-      if (p->nesting > 0)
-        p->nesting--;
+      close_bracket (p, CR_MOF_TOKEN_LBRACKET);
       break;
     case CR_MOF_TOKEN_EOF:
     case CR_MOF_TOKEN_IDENTIFIER:
@@ -723,6 +748,11 @@ parse_qualifier_list (Parser *p, CrMofQualifierList *list)
 
       if (qualifier == NULL)
         return FALSE;
+      if (items->len >= CR_MAX_QUALIFIERS)
+        {
+          error_at (p, &qualifier->pos, _("an element has at most %d qualifiers"), CR_MAX_QUALIFIERS);
+          return FALSE;
+        }
       g_ptr_array_add (items, qualifier);
       if (!at (p, CR_MOF_TOKEN_COMMA))
         break;
@@ -975,6 +1005,8 @@ parse_class (Parser *p, CrMofDecl *decl)
       if (feature == NULL)
         {
           sync_member (p, body_depth);
+          if (p->nesting < body_depth)
+            return FALSE;   /* a stray bracket closed the body */
           continue;
         }
       p->panic = FALSE;
@@ -1038,6 +1070,8 @@ parse_instance (Parser *p, CrMofDecl *decl)
       if (pv == NULL)
         {
           sync_member (p, body_depth);
+          if (p->nesting < body_depth)
+            return FALSE;   /* a stray bracket closed the body */
           continue;
         }
       p->panic = FALSE;
@@ -1695,6 +1729,7 @@ parse_file (Context *ctx, const char *display_name, const char *path, const char
     }
 
   cr_mof_lexer_init (&p->lexer, text, file, p->arena, sink);
+  p->brackets = g_byte_array_new ();
   next (p);
   while (!at (p, CR_MOF_TOKEN_EOF) && !sink->full)
     {
@@ -1703,6 +1738,7 @@ parse_file (Context *ctx, const char *display_name, const char *path, const char
       parse_production (p);
     }
   cr_mof_lexer_clear (&p->lexer);
+  g_byte_array_unref (p->brackets);
 
   if (real_path != NULL)
     {

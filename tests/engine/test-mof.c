@@ -610,6 +610,47 @@ test_limits (void)
   g_assert_nonnull (strstr (((CrMofDiagnostic *) g_ptr_array_index (errors, 0))->message, "at most 65536 elements"));
 }
 
+/* A superclass chain as deep as the repository takes, and one deeper,
+ * declared from the bottom up: no recursion of the compiler goes past it. */
+static void
+test_deep_chain (void)
+{
+  g_autoptr (CrTestDir) dir = cr_test_dir_new ();
+  g_autoptr (CrRepository) repo = cr_test_repository_new (dir);
+  g_autoptr (CrMofCompiler) compiler = compiler_for (repo);
+  g_autoptr (CrImportBatch) batch = NULL;
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (GPtrArray) errors = NULL;
+  CrImportSummary summary;
+
+  for (guint i = 255; i > 0; i--)
+    g_string_append_printf (text, "class D%u : D%u { };\n", i, i - 1);
+  g_string_append (text, "class D0 { };\n");
+  add_text (compiler, "deep.mof", text->str);
+  batch = compile_ok (compiler);
+  import_ok (repo, batch, CR_IMPORT_FLAGS_NONE, &summary);
+  g_assert_cmpuint (summary.classes[CR_PUT_RESULT_CREATED], ==, 256);
+
+  g_clear_object (&compiler);
+  compiler = compiler_for (repo);
+  add_text (compiler, "deeper.mof", "class D256 : D255 { };\n");
+  errors = compile_fails (compiler);
+  g_assert_cmpuint (errors->len, ==, 1);
+  g_assert_cmpuint (((CrMofDiagnostic *) g_ptr_array_index (errors, 0))->column, ==, 14);
+  g_assert_nonnull (strstr (((CrMofDiagnostic *) g_ptr_array_index (errors, 0))->message, "deeper than 256"));
+
+  g_string_truncate (text, 0);
+  for (guint i = 20000; i > 0; i--)
+    g_string_append_printf (text, "class E%u : E%u { };\n", i, i - 1);
+  g_string_append (text, "class E0 { };\n");
+  g_clear_object (&compiler);
+  compiler = compiler_for (NULL);
+  add_text (compiler, "deepest.mof", text->str);
+  g_clear_pointer (&errors, g_ptr_array_unref);
+  errors = compile_fails (compiler);
+  g_assert_nonnull (strstr (((CrMofDiagnostic *) g_ptr_array_index (errors, 0))->message, "deeper than 256"));
+}
+
 /* Namespaces */
 
 static const char *
@@ -1257,6 +1298,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cimrepo/mof/missing-file", test_missing_file);
   g_test_add_func ("/cimrepo/mof/file-too-large", test_file_too_large);
   g_test_add_func ("/cimrepo/mof/limits", test_limits);
+  g_test_add_func ("/cimrepo/mof/deep-chain", test_deep_chain);
   g_test_add_func ("/cimrepo/mof/namespace-stacking", test_namespace_stacking);
   g_test_add_func ("/cimrepo/mof/namespace-forms", test_namespace_forms);
   g_test_add_func ("/cimrepo/mof/aliases", test_aliases);
