@@ -373,7 +373,6 @@ test_utf16 (void)
 {
   g_autoptr (CrMofCompiler) compiler = compiler_for (NULL);
   g_autoptr (CrImportBatch) batch = NULL;
-  g_autoptr (GError) error = NULL;
   const char *text = "class Test_Utf16 { string Name = \"é\"; };\n";
   g_autofree gunichar2 *utf16 = g_utf8_to_utf16 (text, -1, NULL, NULL, NULL);
   glong n = (glong) g_utf8_strlen (text, -1);
