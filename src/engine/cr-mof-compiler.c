@@ -1663,10 +1663,11 @@ job_run (Job *job, GCancellable *cancellable, GError **error)
       compile_clear (&c);
     }
 
+  /* Warnings past the cap count, though they are not shown. */
+  job->n_warnings = unit->sink.n_warnings + unit->sink.n_dropped_warnings;
   cr_mof_sink_finish (&unit->sink);
   job->diagnostics = g_ptr_array_ref (unit->sink.diagnostics);
   job->n_errors = unit->sink.n_errors + (unit->sink.full ? 1 : 0);
-  job->n_warnings = unit->sink.n_warnings;
   if (job->n_errors > 0 || batch == NULL)
     {
       g_autofree char *first = NULL;
@@ -2012,6 +2013,11 @@ cr_mof_compiler_get_diagnostics (CrMofCompiler *self)
   return self->diagnostics;
 }
 
+/**
+ * cr_mof_compiler_get_error_count:
+ *
+ * Returns: the errors of the last compilation, as in its diagnostics
+ */
 guint
 cr_mof_compiler_get_error_count (CrMofCompiler *self)
 {
@@ -2019,6 +2025,12 @@ cr_mof_compiler_get_error_count (CrMofCompiler *self)
   return self->n_errors;
 }
 
+/**
+ * cr_mof_compiler_get_warning_count:
+ *
+ * Returns: the warnings of the last compilation, also those past the cap
+ *   that its diagnostics only count
+ */
 guint
 cr_mof_compiler_get_warning_count (CrMofCompiler *self)
 {

@@ -435,6 +435,31 @@ test_many_errors (void)
   g_assert_nonnull (strstr (((CrMofDiagnostic *) g_ptr_array_index (errors, 100))->message, "too many errors"));
 }
 
+/* Warnings have a cap of their own, and do not fail the compilation. */
+static void
+test_many_warnings (void)
+{
+  g_autoptr (CrMofCompiler) compiler = compiler_for (NULL);
+  g_autoptr (CrImportBatch) batch = NULL;
+  g_autoptr (GString) text = g_string_new (NULL);
+  GPtrArray *diagnostics;
+  CrMofDiagnostic *last;
+
+  for (guint i = 0; i < 150; i++)
+    g_string_append (text, "#pragma autorecover\n");
+  g_string_append (text, "class W { };\n");
+  add_text (compiler, "warnings.mof", text->str);
+  batch = compile_ok (compiler);
+  g_assert_cmpuint (cr_import_batch_get_length (batch), ==, 1);
+  g_assert_cmpuint (cr_mof_compiler_get_warning_count (compiler), ==, 150);
+  diagnostics = cr_mof_compiler_get_diagnostics (compiler);
+  g_assert_cmpuint (diagnostics->len, ==, 101);
+  g_assert_cmpuint (((CrMofDiagnostic *) g_ptr_array_index (diagnostics, 99))->line, ==, 100);
+  last = g_ptr_array_index (diagnostics, 100);
+  g_assert_cmpint (last->severity, ==, CR_MOF_SEVERITY_WARNING);
+  g_assert_cmpstr (last->message, ==, "50 more warnings were not shown");
+}
+
 /* Includes */
 
 static void
@@ -1291,6 +1316,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cimrepo/mof/positions", test_positions);
   g_test_add_func ("/cimrepo/mof/utf16", test_utf16);
   g_test_add_func ("/cimrepo/mof/many-errors", test_many_errors);
+  g_test_add_func ("/cimrepo/mof/many-warnings", test_many_warnings);
   g_test_add_func ("/cimrepo/mof/include-cycle", test_include_cycle);
   g_test_add_func ("/cimrepo/mof/include-depth", test_include_depth);
   g_test_add_func ("/cimrepo/mof/include-forms", test_include_forms);
