@@ -3,6 +3,8 @@
 
 #define G_LOG_DOMAIN "cimrepo"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "cr-class.h"
@@ -1016,6 +1018,69 @@ cr_class_is_abstract (CrClass *klass)
   return cr_qualifiers_get_boolean (klass->qualifiers, "Abstract");
 }
 
+/* An upper bound of the size of cr_class_to_variant(): every string and
+ * value, and per element (a tuple in an array) more than GVariant's
+ * framing can take: an offset of at most 8 bytes and at most 7 bytes of
+ * alignment for each of its members, and a variant's type string. */
+#define FRAMING_BOUND 128
+
+static gsize
+string_bound (const char *text)
+{
+  return text != NULL ? strlen (text) + 1 : 1;
+}
+
+static gsize
+value_bound (GVariant *value)
+{
+  if (value == NULL)
+    return FRAMING_BOUND;
+  return g_variant_get_size (value) + strlen (g_variant_get_type_string (value)) + 1 + FRAMING_BOUND;
+}
+
+static gsize
+qualifiers_bound (GPtrArray *qualifiers)
+{
+  gsize size = FRAMING_BOUND;
+
+  for (guint i = 0; qualifiers != NULL && i < qualifiers->len; i++)
+    {
+      const CrQualifier *q = g_ptr_array_index (qualifiers, i);
+
+      size += FRAMING_BOUND + string_bound (q->name) + value_bound (q->value);
+    }
+  return size;
+}
+
+static gsize
+class_size_bound (CrClass *klass)
+{
+  gsize size = FRAMING_BOUND + string_bound (klass->name) + string_bound (klass->superclass) +
+               qualifiers_bound (klass->qualifiers);
+
+  for (guint i = 0; i < klass->properties->len; i++)
+    {
+      const CrProperty *p = g_ptr_array_index (klass->properties, i);
+
+      size += FRAMING_BOUND + string_bound (p->name) + string_bound (p->reference_class) +
+              qualifiers_bound (p->qualifiers) + value_bound (p->default_value);
+    }
+  for (guint i = 0; i < klass->methods->len; i++)
+    {
+      const CrMethod *m = g_ptr_array_index (klass->methods, i);
+
+      size += FRAMING_BOUND + string_bound (m->name) + qualifiers_bound (m->qualifiers);
+      for (guint j = 0; j < m->parameters->len; j++)
+        {
+          const CrParameter *param = g_ptr_array_index (m->parameters, j);
+
+          size += FRAMING_BOUND + string_bound (param->name) + string_bound (param->reference_class) +
+                  qualifiers_bound (param->qualifiers);
+        }
+    }
+  return size;
+}
+
 static gboolean
 validate_elements (CrClass *klass, GError **error)
 {
@@ -1101,6 +1166,11 @@ validate_elements (CrClass *klass, GError **error)
         }
     }
 
+  /* Serializing a class only to measure it is most of what validating it
+   * costs, and a schema import validates thousands: measure only a class
+   * that could come near the limit. */
+  if (class_size_bound (klass) <= CR_MAX_OBJECT_BYTES / 2)
+    return TRUE;
   serialized = g_variant_ref_sink (cr_class_to_variant (klass));
   if (g_variant_get_size (serialized) > CR_MAX_OBJECT_BYTES)
     {

@@ -41,6 +41,11 @@ typedef struct {
   GHashTable *stmts; /* const char *sql (static) → sqlite3_stmt */
   guint64 generation; /* the class cache's, when the transaction began */
   gboolean classes_dirty; /* this transaction changed classes: no cache */
+  /* The writer's own cache, for one transaction: resolved classes as the
+   * transaction sees them, so that an import of a whole schema resolves
+   * each class once rather than once per descendant and instance. Emptied
+   * when the transaction ends and when it changes or deletes a class. */
+  GHashTable *txn_classes;
 } CrDb;
 
 struct _CrStore {
@@ -86,6 +91,7 @@ cr_db_free (CrDb *db)
   if (db == NULL)
     return;
   g_clear_pointer (&db->stmts, g_hash_table_unref);
+  g_clear_pointer (&db->txn_classes, g_hash_table_unref);
   sqlite3_close_v2 (db->db);
   g_free (db);
 }
@@ -219,6 +225,9 @@ writer_begin (CrStore *store, GError **error)
   g_mutex_lock (&store->writer_lock);
   store->writer->generation = cache_generation (store);
   store->writer->classes_dirty = FALSE;
+  if (store->writer->txn_classes == NULL)
+    store->writer->txn_classes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  g_hash_table_remove_all (store->writer->txn_classes);
   if (!cr_db_exec (store->writer, "BEGIN IMMEDIATE", error))
     {
       g_mutex_unlock (&store->writer_lock);
@@ -232,6 +241,7 @@ writer_commit (CrStore *store, gboolean classes_changed, GError **error)
 {
   gboolean ok = cr_db_exec (store->writer, "COMMIT", error);
 
+  g_hash_table_remove_all (store->writer->txn_classes);
   if (!ok)
     cr_db_exec (store->writer, "ROLLBACK", NULL);
   if (classes_changed)
@@ -248,6 +258,7 @@ writer_commit (CrStore *store, gboolean classes_changed, GError **error)
 static void
 writer_rollback (CrStore *store)
 {
+  g_hash_table_remove_all (store->writer->txn_classes);
   cr_db_exec (store->writer, "ROLLBACK", NULL);
   g_mutex_unlock (&store->writer_lock);
 }
@@ -1398,6 +1409,31 @@ load_local_class (CrDb *db, gint64 ns_id, const char *name_key, gint64 *out_id, 
   return 1;
 }
 
+/* The name key of a class's superclass, without reading its definition:
+ * 1 and *out_key (NULL for a root class) when the class exists, 0 when
+ * not, -1 on error. */
+static int
+load_superclass_key (CrDb *db, gint64 ns_id, const char *name_key, char **out_key, GError **error)
+{
+  CrStmt *stmt = cr_db_prepare (db, "SELECT superclass_key FROM classes WHERE namespace = ?1 AND name_key = ?2", error);
+  g_autoptr (CrStmt) guard = stmt;
+  const char *super;
+  int r;
+
+  *out_key = NULL;
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, ns_id);
+  bind_text (stmt, 2, name_key);
+  r = step_row (db, stmt, error);
+  if (r <= 0)
+    return r;
+  super = (const char *) sqlite3_column_text (stmt, 0);
+  if (super != NULL && *super != '\0')
+    *out_key = g_strdup (super);
+  return 1;
+}
+
 /*
  * Resolves a class: its local shape merged with everything it inherits.
  * Walks up the superclass chain until a cached ancestor (or the top),
@@ -1422,6 +1458,17 @@ resolve_class (CrStore *store, CrDb *db, gint64 ns_id, const char *name, gboolea
       const char *super;
       int r;
 
+      if (db->txn_classes != NULL)
+        {
+          g_autofree char *txn_key = class_cache_key (ns_id, key);
+          CrClass *cached = g_hash_table_lookup (db->txn_classes, txn_key);
+
+          if (cached != NULL)
+            {
+              resolved = g_object_ref (cached);
+              break;
+            }
+        }
       if (use_cache && (resolved = cache_lookup (store, ns_id, key)) != NULL)
         break;
       if (chain->len >= MAX_SUPERCLASS_DEPTH)
@@ -1464,11 +1511,12 @@ resolve_class (CrStore *store, CrDb *db, gint64 ns_id, const char *name, gboolea
           return NULL;
         }
       g_set_object (&resolved, next);
+      if (use_cache || db->txn_classes != NULL)
+        local_key = cr_name_key (cr_class_get_name (local));
       if (use_cache)
-        {
-          local_key = cr_name_key (cr_class_get_name (local));
-          cache_insert (store, db, ns_id, local_key, resolved);
-        }
+        cache_insert (store, db, ns_id, local_key, resolved);
+      if (db->txn_classes != NULL)
+        g_hash_table_replace (db->txn_classes, class_cache_key (ns_id, local_key), g_object_ref (resolved));
     }
   return g_steal_pointer (&resolved);
 }
@@ -1716,8 +1764,7 @@ put_class_txn (CrStore *store, CrDb *db, const char *ns, CrClass *local, CrPutFl
       walk = g_strdup (super_key);
       for (guint depth = 0; walk != NULL && depth < MAX_SUPERCLASS_DEPTH; depth++)
         {
-          g_autoptr (CrClass) ancestor = NULL;
-          const char *up;
+          char *up = NULL;
 
           if (g_strcmp0 (walk, key) == 0)
             {
@@ -1726,14 +1773,11 @@ put_class_txn (CrStore *store, CrDb *db, const char *ns, CrClass *local, CrPutFl
                            name, super, super);
               return FALSE;
             }
-          r = load_local_class (db, ns_id, walk, NULL, &ancestor, error);
+          r = load_superclass_key (db, ns_id, walk, &up, error);
           if (r < 0)
             return FALSE;
-          if (r == 0)
-            break;
-          up = cr_class_get_superclass (ancestor);
           g_free (walk);
-          walk = (up != NULL && *up != '\0') ? cr_name_key (up) : NULL;
+          walk = r == 1 ? up : NULL;
         }
     }
 
@@ -1755,10 +1799,14 @@ put_class_txn (CrStore *store, CrDb *db, const char *ns, CrClass *local, CrPutFl
 
       if (g_variant_equal (old_v, v))
         {
+          if (db->txn_classes != NULL)
+            g_hash_table_replace (db->txn_classes, class_cache_key (ns_id, key), g_object_ref (resolved));
           *out_result = CR_PUT_RESULT_UNCHANGED;
           return TRUE;
         }
       db->classes_dirty = TRUE;
+      /* Its subclasses change with it: resolve everything again. */
+      g_hash_table_remove_all (db->txn_classes);
       stmt = cr_db_prepare (db, "UPDATE classes SET name = ?2, superclass_key = ?3, definition = ?4 WHERE id = ?1", error);
       if (stmt == NULL)
         return FALSE;
@@ -1789,6 +1837,9 @@ put_class_txn (CrStore *store, CrDb *db, const char *ns, CrClass *local, CrPutFl
     if (!step_done (db, stmt, error))
       return FALSE;
   }
+  /* A new class changes no other: what the cache holds stays right. */
+  if (db->txn_classes != NULL)
+    g_hash_table_replace (db->txn_classes, class_cache_key (ns_id, key), g_object_ref (resolved));
   *out_result = CR_PUT_RESULT_CREATED;
   return TRUE;
 }
@@ -1859,6 +1910,7 @@ delete_class_txn (CrDb *db, const char *ns, const char *name, GError **error)
   if (ids == NULL)
     return FALSE;
   db->classes_dirty = TRUE;
+  g_hash_table_remove_all (db->txn_classes);
   for (guint i = ids->len; i > 0; i--)
     {
       CrStmt *stmt = cr_db_prepare (db, "DELETE FROM classes WHERE id = ?1", error);

@@ -1240,6 +1240,38 @@ test_get_local (void)
   }
 }
 
+/* Validation measures a class only when it could come near the limit:
+ * one that goes past it is still refused, whatever makes it large. */
+static void
+test_validate_size (void)
+{
+  g_autoptr (CrClass) klass = cr_class_new ("Big", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *chunk = g_strnfill (CR_MAX_STRING_BYTES - 16, 'x');
+
+  for (guint i = 0; i < 15; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("P%u", i);
+      CrProperty *property = cr_property_new (name, CR_CIM_TYPE_STRING);
+
+      property->default_value = g_variant_ref_sink (g_variant_new_string (chunk));
+      cr_class_add_property (klass, property);
+    }
+  g_assert_true (cr_class_validate (klass, &error));
+  g_assert_no_error (error);
+
+  /* Past 16 MiB, in qualifiers this time. */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Q%u", i);
+
+      cr_class_add_qualifier (klass, cr_qualifier_new (name, g_variant_new_string (chunk), CR_FLAVOR_NONE));
+    }
+  g_assert_false (cr_class_validate (klass, &error));
+  g_assert_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER);
+  g_assert_nonnull (strstr (error->message, "more than the limit"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1260,5 +1292,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cimrepo/class/resolve-superclass-errors", test_resolve_superclass_errors);
   g_test_add_func ("/cimrepo/class/resolve-association", test_resolve_association);
   g_test_add_func ("/cimrepo/class/get-local", test_get_local);
+  g_test_add_func ("/cimrepo/class/validate-size", test_validate_size);
   return g_test_run ();
 }
