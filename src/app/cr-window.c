@@ -1464,6 +1464,8 @@ restore_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 
 /* Pause and resume */
 
+static void resume (CrWindow *self);
+
 static void
 pause_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -1474,6 +1476,15 @@ pause_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   self->pause_call_pending = FALSE;
   if (window_gone (self))
     return;
+  if (self->close_confirmed)
+    {
+      /* The user chose to quit while the pause call was under way. */
+      if (ok && client_holds_pause (self))
+        resume (self);
+      else
+        gtk_window_destroy (GTK_WINDOW (self));
+      return;
+    }
   if (!ok && !is_cancelled_error (error))
     show_error (self, _("Could Not Pause the Repository"), NULL, error);
   update_state (self);

@@ -553,7 +553,8 @@ test_pause_own (void)
   g_assert_cmpstr (cr_window_get_field (window, "state"), ==, "Ready");
 
   /* And with the toggle (Ctrl+P) both ways. The toggle is disabled while
-   * the pause call is under way: wait for it to return. */
+   * a pause or resume call is under way: wait for it to return. */
+  WAIT_UNTIL (gtk_widget_is_sensitive (cr_window_get_pause_button (window)), TIMEOUT_MS);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-pause", NULL);
   WAIT_UNTIL (gtk_widget_get_visible (cr_window_get_lock_image (window)), TIMEOUT_MS);
   WAIT_UNTIL (cr_client_get_holds_pause (client) &&
