@@ -124,7 +124,6 @@ about_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   CrApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   static const char *const developers[] = { "The cimrepo developers", NULL };
-  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
   GtkWidget *about;
 
   about = g_object_new (GTK_TYPE_ABOUT_DIALOG,
@@ -140,13 +139,9 @@ about_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
                         "authors", developers,
                         /* Translators: put your names here, one per line */
                         "translator-credits", _("translator-credits"),
+                        /* Installed to hicolor, and in the app's resources */
+                        "logo-icon-name", CR_APPLICATION_ID,
                         NULL);
-  /* The app icon comes with the desktop integration; until it is
-   * installed, a generic one. */
-  gtk_about_dialog_set_logo_icon_name (GTK_ABOUT_DIALOG (about),
-                                       gtk_icon_theme_has_icon (theme, CR_APPLICATION_ID)
-                                         ? CR_APPLICATION_ID
-                                         : "drive-multidisk-symbolic");
   gtk_window_present (GTK_WINDOW (about));
 }
 

@@ -15,7 +15,8 @@ main (int argc, char *argv[])
   g_autoptr (CrApplication) app = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* CIMREPO_LOCALEDIR: a build tree's translations (_build/po), for the tests and `meson devenv` */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("CIMREPO_LOCALEDIR") ? g_getenv ("CIMREPO_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -95,6 +95,7 @@ main (int argc, char **argv)
   gboolean system = FALSE;
   gboolean replace = FALSE;
   gboolean verbose = FALSE;
+  gboolean version = FALSE;
   gint idle_timeout = 0;
   gint auto_resume = CR_DEFAULT_AUTO_RESUME_SECONDS;
   Context ctx = { 0 };
@@ -107,6 +108,7 @@ main (int argc, char **argv)
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout, N_("Exit after this many seconds with no client (0: never)"), N_("SECONDS") },
     { "auto-resume", 0, 0, G_OPTION_ARG_INT, &auto_resume, N_("End a pause by itself after this many seconds (default 900)"), N_("SECONDS") },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Log debug messages"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL },
     G_OPTION_ENTRY_NULL
   };
 
@@ -122,6 +124,11 @@ main (int argc, char **argv)
     {
       g_printerr ("cimrepod: %s\n", error->message);
       return 2;
+    }
+  if (version)
+    {
+      g_print ("cimrepod %s\n", PACKAGE_VERSION);
+      return 0;
     }
   if (session && system)
     {

@@ -182,9 +182,12 @@ cr_daemon_check_string (GDBusMethodInvocation *invocation, const char *value, gs
 
   if (len <= max_bytes)
     return TRUE;
-  /* Translators: %s is what is too long, such as "class name". */
   g_dbus_method_invocation_return_error (invocation, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                                         _("The %s is too long: %" G_GSIZE_FORMAT " bytes, and at most %" G_GSIZE_FORMAT " are allowed"),
+                                         g_dngettext (GETTEXT_PACKAGE,
+                                                      /* Translators: %s is what is too long, such as "class name" */
+                                                      "The %s is too long: %zu byte, and at most %zu are allowed",
+                                                      "The %s is too long: %zu bytes, and at most %zu are allowed",
+                                                      len),
                                          what, len, max_bytes);
   return FALSE;
 }
@@ -290,14 +293,23 @@ cr_daemon_begin_call (CrDaemon *self, GDBusMethodInvocation *invocation, GUnixFD
   if (!takes_fd && n_fds != 0)
     {
       g_dbus_method_invocation_return_error (invocation, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                                             _("This method takes no file descriptor, and %u were passed"), n_fds);
+                                             g_dngettext (GETTEXT_PACKAGE,
+                                                          "This method takes no file descriptor, and %u was passed",
+                                                          "This method takes no file descriptor, and %u were passed",
+                                                          n_fds),
+                                             n_fds);
       return FALSE;
     }
   if (parameters != NULL && g_variant_get_size (parameters) > MAX_ARGS_BYTES)
     {
+      gsize size = g_variant_get_size (parameters);
+
       g_dbus_method_invocation_return_error (invocation, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                                             _("The arguments are too large: %" G_GSIZE_FORMAT " bytes, and at most %u are allowed"),
-                                             g_variant_get_size (parameters), (guint) MAX_ARGS_BYTES);
+                                             g_dngettext (GETTEXT_PACKAGE,
+                                                          "The arguments are too large: %zu byte, and at most %u are allowed",
+                                                          "The arguments are too large: %zu bytes, and at most %u are allowed",
+                                                          size),
+                                             size, (guint) MAX_ARGS_BYTES);
       return FALSE;
     }
   if (parameters != NULL && !variant_depth_ok (parameters, 0))

@@ -1790,7 +1790,8 @@ write_candidate (CrRepository *self, int fd, CrProgressFunc progress, gpointer p
   if (ok && done != total)
     {
       g_set_error (&local_error, CR_ERROR, CR_ERROR_CORRUPT_BACKUP,
-                   _("The backup's content ends after %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes"), done, total);
+                   _("The backup's content ends after %llu of %llu bytes"), (unsigned long long) done,
+                   (unsigned long long) total);
       ok = FALSE;
     }
   if (ok)

@@ -173,8 +173,8 @@ cr_store_snapshot_read (CrStoreSnapshot *snap, guint64 offset, void *buf, gsize 
   if (rc != SQLITE_OK)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_FAILED,
-                   _("Could not read the repository file at byte %" G_GUINT64_FORMAT ": %s"),
-                   offset, sqlite3_errstr (rc));
+                   _("Could not read the repository file at byte %llu: %s"),
+                   (unsigned long long) offset, sqlite3_errstr (rc));
       return FALSE;
     }
   return TRUE;
@@ -245,8 +245,8 @@ check_version_and_schema (sqlite3 *db, guint32 *out_version, GError **error)
   if (version > CR_STORE_SCHEMA_VERSION)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_UNSUPPORTED_VERSION,
-                   _("The backup holds a repository of schema version %" G_GINT64_FORMAT ", but this cimrepo knows versions up to %d. Use a newer cimrepo to restore it"),
-                   version, CR_STORE_SCHEMA_VERSION);
+                   _("The backup holds a repository of schema version %lld, but this cimrepo knows versions up to %d. Use a newer cimrepo to restore it"),
+                   (long long) version, CR_STORE_SCHEMA_VERSION);
       return FALSE;
     }
   if (!cr_store_schema_check (db, (guint32) version, error) ||

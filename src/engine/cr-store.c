@@ -583,8 +583,8 @@ cr_store_open (const char *path, gboolean create, GError **error)
     if (sqlite3_column_int64 (stmt, 0) > CR_STORE_SCHEMA_VERSION)
       {
         g_set_error (error, CR_ERROR, CR_ERROR_UNSUPPORTED_VERSION,
-                     _("The repository “%s” uses schema version %" G_GINT64_FORMAT ", which is newer than this cimrepo knows (%d). Use a newer cimrepo"),
-                     path, (gint64) sqlite3_column_int64 (stmt, 0), CR_STORE_SCHEMA_VERSION);
+                     _("The repository “%s” uses schema version %lld, which is newer than this cimrepo knows (%d). Use a newer cimrepo"),
+                     path, (long long) sqlite3_column_int64 (stmt, 0), CR_STORE_SCHEMA_VERSION);
         return NULL;
       }
   }

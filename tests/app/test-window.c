@@ -1010,6 +1010,88 @@ test_dark_style (void)
   g_assert_true (dark);
 }
 
+/* Desktop integration */
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
+        return window;
+    }
+  return NULL;
+}
+
+/* The app icon is found without `meson install` (it is in the app's
+ * resources too), it is the windows' icon, and the About dialog shows
+ * it with the version that meson.build sets. */
+static void
+test_about (void)
+{
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+  g_autoptr (GtkIconPaintable) symbolic = NULL;
+  GtkAboutDialog *about;
+
+  g_assert_true (gtk_icon_theme_has_icon (theme, CR_APPLICATION_ID));
+  g_assert_true (gtk_icon_theme_has_icon (theme, CR_APPLICATION_ID "-symbolic"));
+  symbolic = gtk_icon_theme_lookup_icon (theme, CR_APPLICATION_ID "-symbolic", NULL, 16, 1, GTK_TEXT_DIR_NONE, 0);
+  g_assert_true (gtk_icon_paintable_is_symbolic (symbolic));
+  g_assert_cmpstr (gtk_window_get_default_icon_name (), ==, CR_APPLICATION_ID);
+
+  g_assert_null (find_toplevel (GTK_TYPE_ABOUT_DIALOG));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  about = GTK_ABOUT_DIALOG (find_toplevel (GTK_TYPE_ABOUT_DIALOG));
+  g_assert_nonnull (about);
+  g_assert_cmpstr (gtk_about_dialog_get_version (about), ==, PACKAGE_VERSION);
+  g_assert_cmpstr (gtk_about_dialog_get_logo_icon_name (about), ==, CR_APPLICATION_ID);
+  g_assert_cmpstr (gtk_about_dialog_get_program_name (about), ==, "cimrepo Manager");
+  gtk_window_destroy (GTK_WINDOW (about));
+}
+
+/* A double-clicked backup: the desktop file's `Exec=cimrepo-manager %F`
+ * makes GApplication call `open` with the file. The app opens its
+ * window (on the default repository here: no service runs), checks the
+ * backup, and asks to restore from it. */
+static void
+test_open_backup_file (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrTestDir) dir = cr_test_dir_new ();
+  g_autofree char *path = new_repository (dir, "other.db");
+  g_autofree char *backup = NULL;
+  g_autoptr (GFile) file = NULL;
+  CrRestoreDialog *dialog;
+  CrWindow *window;
+
+  {
+    g_autoptr (CrClient) client = cr_client_new_local_sync (path, NULL, &error);
+    g_assert_no_error (error);
+    backup = make_backup (client, dir, "double-clicked.cimbak");
+  }
+  file = g_file_new_for_path (backup);
+
+  g_assert_null (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_application_open (G_APPLICATION (app), &file, 1, "");
+  window = CR_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (window);
+  WAIT_UNTIL (cr_window_get_restore_dialog (window) != NULL || cr_window_get_error_dialog (window) != NULL,
+              TIMEOUT_MS);
+  g_assert_null (cr_window_get_error_dialog (window));
+  dialog = CR_RESTORE_DIALOG (cr_window_get_restore_dialog (window));
+  g_assert_true (g_file_equal (cr_restore_dialog_get_file (dialog), file));
+
+  /* Nothing happens until the user confirms */
+  gtk_widget_activate (cr_restore_dialog_get_cancel_button (dialog));
+  WAIT_UNTIL (cr_window_get_restore_dialog (window) == NULL, TIMEOUT_MS);
+  g_assert_false (cr_window_get_busy (window));
+  destroy_window (window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1059,6 +1141,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/cimrepo/app/restore-clients-and-refusal", test_restore_clients_and_refusal);
   g_test_add_func ("/cimrepo/app/quit-while-paused", test_quit_while_paused);
   g_test_add_func ("/cimrepo/app/dark-style", test_dark_style);
+  g_test_add_func ("/cimrepo/app/about", test_about);
+  g_test_add_func ("/cimrepo/app/open-backup-file", test_open_backup_file);
   status = g_test_run ();
 
   g_clear_object (&app);

@@ -251,10 +251,9 @@ test_timed_kills (void)
                       how == 'k' ? "killed" : "finished", what == 'O' ? "old" : "new");
     }
   g_assert_cmpuint (old + new, ==, N_TIMED + 1);
-  /* Not vacuous: some kills landed before the swap, and the last round
-   * let the restore finish. */
+  /* Not vacuous: some kills landed before the swap (the one at 0 ms at
+   * least). The undisturbed run above showed the other outcome. */
   g_assert_cmpuint (old, >, 0);
-  g_assert_cmpuint (new, >, 0);
   setup_free (&s);
 }
 
