@@ -1424,7 +1424,7 @@ start_job (CrDaemon *self, GDBusMethodInvocation *invocation, gpointer data)
       return;
     }
 
-  path = g_strdup_printf (CR_DAEMON_OBJECT_PATH "/Job/%" G_GUINT64_FORMAT, ++self->next_job_id);
+  path = g_strdup_printf (CR_DBUS_REPOSITORY_PATH "/Job/%" G_GUINT64_FORMAT, ++self->next_job_id);
   job = cr_daemon_job_new (self->repository, req->kind, g_steal_fd (&req->fd), req->flags, client->name, path);
   job_request_free (req);
   g_object_set_data (G_OBJECT (job), "cr-daemon", self);
@@ -1942,9 +1942,9 @@ cr_daemon_new (GDBusConnection *bus, CrRepository *repository, CrAuthority *auth
                                         "/org/freedesktop/DBus", NULL, G_DBUS_SIGNAL_FLAGS_NONE,
                                         name_owner_changed_cb, self, NULL);
 
-  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->root), bus, CR_DAEMON_OBJECT_PATH, error))
+  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->root), bus, CR_DBUS_REPOSITORY_PATH, error))
     return NULL;
-  self->manager = g_dbus_object_manager_server_new (CR_DAEMON_OBJECT_PATH);
+  self->manager = g_dbus_object_manager_server_new (CR_DBUS_REPOSITORY_PATH);
   g_dbus_object_manager_server_set_connection (self->manager, bus);
   self->closed_subtree_id =
     g_dbus_connection_register_subtree (bus, CR_DAEMON_CONNECTION_PATH, &closed_subtree, 
