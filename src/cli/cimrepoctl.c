@@ -165,6 +165,21 @@ cr_cli_namespace (CrCli *cli)
 
 /* status */
 
+static const char *
+mode_label (CrClient *client)
+{
+  switch (cr_client_get_mode (client))
+    {
+    case CR_CLIENT_MODE_SYSTEM:
+      return _("the cimrepod service, on the system bus");
+    case CR_CLIENT_MODE_SESSION:
+      return _("cimrepod --session, on the session bus");
+    case CR_CLIENT_MODE_LOCAL:
+    default:
+      return _("this process (local mode)");
+    }
+}
+
 static void
 add_state_lines (CrClient *client)
 {
@@ -221,6 +236,10 @@ status_json (CrClient *client, CrRepositorySummary *summary, GPtrArray *connecti
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "location");
   json_builder_add_string_value (b, summary->location);
+  json_builder_set_member_name (b, "mode");
+  json_builder_add_string_value (b, cr_client_get_mode (client) == CR_CLIENT_MODE_SYSTEM    ? "system"
+                                    : cr_client_get_mode (client) == CR_CLIENT_MODE_SESSION ? "session"
+                                                                                             : "local");
   json_builder_set_member_name (b, "id");
   json_builder_add_string_value (b, summary->id);
   json_builder_set_member_name (b, "size");
@@ -323,6 +342,7 @@ cmd_status (CrCli *cli, int argc, char **argv)
   counts = cr_cli_format_counts (summary->namespace_count, summary->class_count, summary->instance_count);
   last_backup = cr_cli_format_time (summary->last_backup_time);
   cr_cli_print_field (_("Repository"), summary->location);
+  cr_cli_print_field (_("Served by"), mode_label (client));
   cr_cli_print_field (_("Id"), summary->id);
   cr_cli_print_field (_("Size"), size);
   cr_cli_print_field (_("Schema version"), schema);

@@ -190,9 +190,12 @@ publish (RemoteBackend *self, gboolean connections_changed)
     {
       state.paused = cr_repository1_get_paused (repo);
       state.paused_by = cr_repository1_get_paused_by (repo);
+      state.holds_pause = state.paused && g_strcmp0 (state.paused_by, self->unique_name) == 0;
+      /* People read the program, not the bus name */
+      if (g_strcmp0 (cr_repository1_get_paused_by_process (repo), "") > 0)
+        state.paused_by = cr_repository1_get_paused_by_process (repo);
       state.paused_since = cr_repository1_get_paused_since (repo);
       state.auto_resume_at = cr_repository1_get_auto_resume_at (repo);
-      state.holds_pause = state.paused && g_strcmp0 (state.paused_by, self->unique_name) == 0;
       state.backup_in_progress = cr_repository1_get_backup_in_progress (repo);
       state.restore_in_progress = cr_repository1_get_restore_in_progress (repo);
       state.connection_count = cr_repository1_get_connection_count (repo);
@@ -866,6 +869,9 @@ cr_client_backend_remote_new_async (CrClientMode mode, GCancellable *cancellable
   RemoteBackend **ref = g_new0 (RemoteBackend *, 1);
 
   g_return_if_fail (mode == CR_CLIENT_MODE_SYSTEM || mode == CR_CLIENT_MODE_SESSION);
+  /* Registers org.cimrepo.Error.*, so that the service's errors arrive
+   * in CR_ERROR with their codes */
+  (void) cr_error_quark ();
   g_task_set_source_tag (task, cr_client_backend_remote_new_async);
   g_task_set_check_cancellable (task, FALSE);
 

@@ -160,6 +160,16 @@ client_describe (Client *client)
                           client->process_name != NULL ? client->process_name : "?");
 }
 
+/* The holder of a pause, for people: "rsync (pid 4242, uid 0)" */
+static char *
+client_describe_process (Client *client)
+{
+  if (client == NULL || !client->have_credentials)
+    return g_strdup ("");
+  return g_strdup_printf ("%s (pid %" G_GINT64_FORMAT ", uid %" G_GINT64_FORMAT ")",
+                          client->process_name != NULL ? client->process_name : "?", client->pid, client->uid);
+}
+
 /* Errors */
 
 /**
@@ -573,6 +583,7 @@ static void
 update_state (CrDaemon *self)
 {
   g_autofree char *paused_by = cr_repository_dup_paused_by (self->repository);
+  g_autofree char *paused_by_process = NULL;
   gboolean backup = self->running_backup != NULL || cr_repository_get_backup_in_progress (self->repository);
   gboolean restore = self->running_restore != NULL || cr_repository_get_restore_in_progress (self->repository);
 
@@ -586,6 +597,8 @@ update_state (CrDaemon *self)
   cr_repository1_set_restore_in_progress (self->root, restore);
   cr_repository1_set_paused (self->root, cr_repository_get_paused (self->repository));
   cr_repository1_set_paused_by (self->root, paused_by != NULL ? paused_by : "");
+  paused_by_process = client_describe_process (paused_by != NULL ? g_hash_table_lookup (self->clients, paused_by) : NULL);
+  cr_repository1_set_paused_by_process (self->root, paused_by_process);
   cr_repository1_set_paused_since (self->root, cr_repository_get_paused_since (self->repository));
   cr_repository1_set_auto_resume_at (self->root, cr_repository_get_auto_resume_at (self->repository));
   cr_repository1_set_last_backup_time (self->root, cr_repository_get_last_backup_time (self->repository));
