@@ -28,7 +28,7 @@ list_activatable_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   g_variant_get (reply, "(^a&s)", &names);
-  g_task_return_boolean (task, g_strv_contains (names, CR_SERVICE_BUS_NAME));
+  g_task_return_boolean (task, g_strv_contains (names, CR_DBUS_SERVICE_NAME));
 }
 
 static void
@@ -69,7 +69,7 @@ bus_get_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   g_dbus_connection_call (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                          "NameHasOwner", g_variant_new ("(s)", CR_SERVICE_BUS_NAME), G_VARIANT_TYPE ("(b)"),
+                          "NameHasOwner", g_variant_new ("(s)", CR_DBUS_SERVICE_NAME), G_VARIANT_TYPE ("(b)"),
                           G_DBUS_CALL_FLAGS_NONE, PROBE_TIMEOUT_MSEC, g_task_get_cancellable (task),
                           name_has_owner_cb, g_object_ref (task));
 }

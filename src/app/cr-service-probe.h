@@ -3,9 +3,9 @@
 
 #include <gio/gio.h>
 
-G_BEGIN_DECLS
+#include "cr-dbus-names.h"
 
-#define CR_SERVICE_BUS_NAME "org.cimrepo.Repository1"
+G_BEGIN_DECLS
 
 void cr_service_probe_async (GBusType bus_type,
                              GCancellable *cancellable,

@@ -31,6 +31,8 @@ static const GOptionEntry global_entries[] = {
   { "repository", 'r', 0, G_OPTION_ARG_FILENAME, NULL, N_("Use the repository file PATH instead of the default one"), N_("PATH") },
   { "json", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print JSON (status, info, verify and the list commands)"), NULL },
   { "no-interactive", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Never ask a question"), NULL },
+  { "system", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Work through the cimrepod service on the system bus"), NULL },
+  { "session", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Work through a “cimrepod --session” on the session bus"), NULL },
   { NULL }
 };
 
@@ -60,6 +62,21 @@ fill_global_entries (CrCli *cli, GOptionEntry *entries)
   entries[0].arg_data = &cli->repository;
   entries[1].arg_data = &cli->json;
   entries[2].arg_data = &cli->no_interactive;
+  entries[3].arg_data = &cli->system;
+  entries[4].arg_data = &cli->session;
+}
+
+/* Where the commands work: a repository file, or the service. The
+ * choices exclude each other. */
+static gboolean
+check_mode (CrCli *cli, int *out_status)
+{
+  if ((cli->system ? 1 : 0) + (cli->session ? 1 : 0) + (cli->repository != NULL ? 1 : 0) > 1)
+    {
+      *out_status = cr_cli_usage_error (cli, _("Give only one of --repository, --system and --session"));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Parses a command's options; the global ones are accepted there too.
@@ -88,7 +105,7 @@ cr_cli_parse (CrCli *cli, int *argc, char ***argv, const GOptionEntry *entries, 
       *out_status = cr_cli_usage_error (cli, "%s", error->message);
       return FALSE;
     }
-  return TRUE;
+  return check_mode (cli, out_status);
 }
 
 /* The positional arguments of a command; "--" dropped. */
@@ -122,7 +139,12 @@ cr_cli_check_arg_count (CrCli *cli, GPtrArray *args, guint min, guint max, int *
 CrClient *
 cr_cli_open (CrCli *cli, GError **error)
 {
-  if (cli->client == NULL)
+  if (cli->client != NULL)
+    return cli->client;
+  if (cli->system || cli->session)
+    cli->client = cr_client_new_remote_sync (cli->system ? CR_CLIENT_MODE_SYSTEM : CR_CLIENT_MODE_SESSION, NULL,
+                                             error);
+  else
     cli->client = cr_client_new_local_sync (cli->repository, NULL, error);
   return cli->client;
 }
@@ -142,6 +164,21 @@ cr_cli_namespace (CrCli *cli)
 }
 
 /* status */
+
+static const char *
+mode_label (CrClient *client)
+{
+  switch (cr_client_get_mode (client))
+    {
+    case CR_CLIENT_MODE_SYSTEM:
+      return _("the cimrepod service, on the system bus");
+    case CR_CLIENT_MODE_SESSION:
+      return _("cimrepod --session, on the session bus");
+    case CR_CLIENT_MODE_LOCAL:
+    default:
+      return _("this process (local mode)");
+    }
+}
 
 static void
 add_state_lines (CrClient *client)
@@ -199,6 +236,10 @@ status_json (CrClient *client, CrRepositorySummary *summary, GPtrArray *connecti
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "location");
   json_builder_add_string_value (b, summary->location);
+  json_builder_set_member_name (b, "mode");
+  json_builder_add_string_value (b, cr_client_get_mode (client) == CR_CLIENT_MODE_SYSTEM    ? "system"
+                                    : cr_client_get_mode (client) == CR_CLIENT_MODE_SESSION ? "session"
+                                                                                             : "local");
   json_builder_set_member_name (b, "id");
   json_builder_add_string_value (b, summary->id);
   json_builder_set_member_name (b, "size");
@@ -301,6 +342,7 @@ cmd_status (CrCli *cli, int argc, char **argv)
   counts = cr_cli_format_counts (summary->namespace_count, summary->class_count, summary->instance_count);
   last_backup = cr_cli_format_time (summary->last_backup_time);
   cr_cli_print_field (_("Repository"), summary->location);
+  cr_cli_print_field (_("Served by"), mode_label (client));
   cr_cli_print_field (_("Id"), summary->id);
   cr_cli_print_field (_("Size"), size);
   cr_cli_print_field (_("Schema version"), schema);

@@ -21,6 +21,8 @@ typedef struct {
   char *repository;
   gboolean json;
   gboolean no_interactive;
+  gboolean system;     /* --system: through cimrepod on the system bus */
+  gboolean session;    /* --session: through a cimrepod --session */
   char *namespace_;    /* --namespace of the class and instance commands */
   const char *command; /* "class list", for messages */
   CrClient *client;

@@ -127,5 +127,12 @@ void cr_client_backend_local_new_async (const char *path,
                                         GAsyncReadyCallback callback,
                                         gpointer user_data);
 CrClientBackend *cr_client_backend_local_new_finish (GAsyncResult *result, GError **error);
+#ifdef HAVE_REMOTE
+void cr_client_backend_remote_new_async (CrClientMode mode,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer user_data);
+CrClientBackend *cr_client_backend_remote_new_finish (GAsyncResult *result, char **out_location, GError **error);
+#endif
 
 G_END_DECLS

@@ -747,28 +747,72 @@ cr_client_new_local_async (const char *path, GCancellable *cancellable, GAsyncRe
   client_new_local (path, context, cancellable, callback, user_data);
 }
 
+#ifdef HAVE_REMOTE
+typedef struct {
+  CrClientMode mode;
+  GMainContext *context;
+} RemoteOpenData;
+
+static void
+remote_open_data_free (RemoteOpenData *data)
+{
+  g_main_context_unref (data->context);
+  g_free (data);
+}
+
+static void
+remote_backend_ready_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  RemoteOpenData *data = g_task_get_task_data (task);
+  g_autofree char *location = NULL;
+  GError *error = NULL;
+  CrClientBackend *backend = cr_client_backend_remote_new_finish (result, &location, &error);
+
+  if (backend == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, client_new (data->mode, location, backend, data->context), g_object_unref);
+}
+#endif
+
 static void
 client_new_remote (CrClientMode mode, GMainContext *context, GCancellable *cancellable,
                    GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
 
-  /* The D-Bus backend (cr-client-remote.c) comes in as the local one
-   * does: a cr_client_backend_remote_new_async() whose result goes to
-   * client_new() with @context. */
   g_task_set_source_tag (task, cr_client_new_remote_async);
+  g_task_set_check_cancellable (task, FALSE);
+#ifdef HAVE_REMOTE
+  {
+    RemoteOpenData *data = g_new0 (RemoteOpenData, 1);
+
+    data->mode = mode;
+    data->context = g_main_context_ref (context);
+    g_task_set_task_data (task, data, (GDestroyNotify) remote_open_data_free);
+    cr_client_backend_remote_new_async (mode, cancellable, remote_backend_ready_cb, g_steal_pointer (&task));
+  }
+#else
   g_task_return_new_error (task, CR_ERROR, CR_ERROR_NOT_SUPPORTED,
-                           mode == CR_CLIENT_MODE_SYSTEM
-                             ? _("Connecting to the system’s cimrepod service is not supported yet; open a repository file instead")
-                             : _("Connecting to a session cimrepod service is not supported yet; open a repository file instead"));
+                           _("This build of cimrepo cannot reach the cimrepod service (it has no D-Bus fd "
+                             "passing); open a repository file instead"));
+#endif
 }
 
 /**
  * cr_client_new_remote_async:
  * @mode: %CR_CLIENT_MODE_SYSTEM or %CR_CLIENT_MODE_SESSION
  *
- * Connects to the cimrepod service. Not supported yet: fails with
- * %CR_ERROR_NOT_SUPPORTED.
+ * Connects to the cimrepod service: on the system bus, or a `cimrepod
+ * --session` on the session bus. The client has a bus connection of its
+ * own; freeing the client closes it, which ends its namespace
+ * connections and any pause it holds (P5). Fails with
+ * %CR_ERROR_NOT_FOUND, saying what to do, when no service answers. The
+ * client's notifications go to the thread-default main context of the
+ * caller.
  */
 void
 cr_client_new_remote_async (CrClientMode mode, GCancellable *cancellable, GAsyncReadyCallback callback,
@@ -931,6 +975,24 @@ cr_client_get_last_backup_time (CrClient *self)
 
 /* Calls through the backend */
 
+/* The end of a _sync call in @self: a caller in the thread of the
+ * client's main context, which does not run while it waits (a
+ * command-line tool), sees the state the operation made as an async
+ * caller does, before it goes on. */
+static GAsyncResult *
+client_sync_call_wait (CrClient *self, SyncCall *sync)
+{
+  GAsyncResult *result = sync_call_wait (sync);
+  g_autoptr (GMainContext) context = g_main_context_ref_thread_default ();
+
+  if (context == self->context && g_main_context_acquire (context))
+    {
+      flush_events (self);
+      g_main_context_release (context);
+    }
+  return result;
+}
+
 static GTask *
 client_task_new (CrClient *self, gpointer source_tag, GCancellable *cancellable,
                  GAsyncReadyCallback callback, gpointer user_data)
@@ -1021,7 +1083,7 @@ cr_client_call_sync (CrClient *self, const char *method, GVariant *args, GCancel
   g_return_val_if_fail (CR_IS_CLIENT (self), NULL);
   sync_call_begin (&sync);
   generic_call_async (self, method, args, cancellable, sync_call_done_cb, &sync);
-  result = sync_call_wait (&sync);
+  result = client_sync_call_wait (self, &sync);
   return client_call_finish (self, result, generic_call_async, "r", error);
 }
 
@@ -1074,7 +1136,7 @@ cr_client_get_summary_sync (CrClient *self, GCancellable *cancellable, GError **
 
   sync_call_begin (&sync);
   cr_client_get_summary_async (self, cancellable, sync_call_done_cb, &sync);
-  result = sync_call_wait (&sync);
+  result = client_sync_call_wait (self, &sync);
   return cr_client_get_summary_finish (self, result, error);
 }
 
@@ -1128,7 +1190,7 @@ cr_client_list_connections_sync (CrClient *self, GCancellable *cancellable, GErr
 
   sync_call_begin (&sync);
   cr_client_list_connections_async (self, cancellable, sync_call_done_cb, &sync);
-  result = sync_call_wait (&sync);
+  result = client_sync_call_wait (self, &sync);
   return cr_client_list_connections_finish (self, result, error);
 }
 
@@ -1174,7 +1236,7 @@ cr_client_list_namespaces_sync (CrClient *self, const char *parent, gboolean rec
 
   sync_call_begin (&sync);
   cr_client_list_namespaces_async (self, parent, recursive, cancellable, sync_call_done_cb, &sync);
-  result = sync_call_wait (&sync);
+  result = client_sync_call_wait (self, &sync);
   return cr_client_list_namespaces_finish (self, result, error);
 }
 
@@ -1206,7 +1268,7 @@ cr_client_create_namespace_sync (CrClient *self, const char *namespace_, CrNames
 
   sync_call_begin (&sync);
   cr_client_create_namespace_async (self, namespace_, flags, cancellable, sync_call_done_cb, &sync);
-  result = sync_call_wait (&sync);
+  result = client_sync_call_wait (self, &sync);
   return cr_client_create_namespace_finish (self, result, error);
 }
 
@@ -1235,7 +1297,7 @@ cr_client_delete_namespace_sync (CrClient *self, const char *namespace_, GCancel
 
   sync_call_begin (&sync);
   cr_client_delete_namespace_async (self, namespace_, cancellable, sync_call_done_cb, &sync);
-  result = sync_call_wait (&sync);
+  result = client_sync_call_wait (self, &sync);
   return cr_client_delete_namespace_finish (self, result, error);
 }
 
@@ -1299,7 +1361,7 @@ cr_client_enumerate_classes_sync (CrClient *self, const char *namespace_, const 
 
   sync_call_begin (&sync);
   cr_client_enumerate_classes_async (self, namespace_, superclass, deep, cancellable, sync_call_done_cb, &sync);
-  result = sync_call_wait (&sync);
+  result = client_sync_call_wait (self, &sync);
   return cr_client_enumerate_classes_finish (self, result, error);
 }
 
@@ -1341,7 +1403,7 @@ cr_client_get_class_sync (CrClient *self, const char *namespace_, const char *na
 
   sync_call_begin (&sync);
   cr_client_get_class_async (self, namespace_, name, cancellable, sync_call_done_cb, &sync);
-  result = sync_call_wait (&sync);
+  result = client_sync_call_wait (self, &sync);
   return cr_client_get_class_finish (self, result, error);
 }
 
@@ -1379,7 +1441,7 @@ cr_client_put_class_sync (CrClient *self, const char *namespace_, CrClass *klass
 
   sync_call_begin (&sync);
   cr_client_put_class_async (self, namespace_, klass, flags, cancellable, sync_call_done_cb, &sync);
-  result = sync_call_wait (&sync);
+  result = client_sync_call_wait (self, &sync);
   return cr_client_put_class_finish (self, result, error);
 }
 
@@ -1410,7 +1472,7 @@ cr_client_delete_class_sync (CrClient *self, const char *namespace_, const char 
 
   sync_call_begin (&sync);
   cr_client_delete_class_async (self, namespace_, name, cancellable, sync_call_done_cb, &sync);
-  result = sync_call_wait (&sync);
+  result = client_sync_call_wait (self, &sync);
   return cr_client_delete_class_finish (self, result, error);
 }
 
@@ -1486,7 +1548,7 @@ cr_client_enumerate_instances_sync (CrClient *self, const char *namespace_, cons
 
   sync_call_begin (&sync);
   cr_client_enumerate_instances_async (self, namespace_, class_name, deep, cancellable, sync_call_done_cb, &sync);
-  result = sync_call_wait (&sync);
+  result = client_sync_call_wait (self, &sync);
   return cr_client_enumerate_instances_finish (self, result, error);
 }
 
@@ -1525,7 +1587,7 @@ cr_client_get_instance_sync (CrClient *self, const char *namespace_, const char 
 
   sync_call_begin (&sync);
   cr_client_get_instance_async (self, namespace_, path, cancellable, sync_call_done_cb, &sync);
-  result = sync_call_wait (&sync);
+  result = client_sync_call_wait (self, &sync);
   return cr_client_get_instance_finish (self, result, error);
 }
 
@@ -1568,7 +1630,7 @@ cr_client_put_instance_sync (CrClient *self, const char *namespace_, CrInstance 
 
   sync_call_begin (&sync);
   cr_client_put_instance_async (self, namespace_, instance, flags, cancellable, sync_call_done_cb, &sync);
-  result = sync_call_wait (&sync);
+  result = client_sync_call_wait (self, &sync);
   return cr_client_put_instance_finish (self, result, error);
 }
 
@@ -1599,7 +1661,7 @@ cr_client_delete_instance_sync (CrClient *self, const char *namespace_, const ch
 
   sync_call_begin (&sync);
   cr_client_delete_instance_async (self, namespace_, path, cancellable, sync_call_done_cb, &sync);
-  result = sync_call_wait (&sync);
+  result = client_sync_call_wait (self, &sync);
   return cr_client_delete_instance_finish (self, result, error);
 }
 
@@ -1622,6 +1684,16 @@ backup_data_free (BackupData *data)
   g_free (data->tmp);
   g_free (data->target);
   g_free (data);
+}
+
+/* A failed backup leaves nothing behind, before its caller hears of it */
+static void
+backup_data_discard (BackupData *data)
+{
+  fd_closep (&data->fd);
+  if (data->tmp != NULL)
+    (void) g_unlink (data->tmp);
+  g_clear_pointer (&data->tmp, g_free);
 }
 
 static gboolean
@@ -1654,7 +1726,8 @@ backup_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (reply == NULL)
     {
       cr_error_convert (&error);
-      g_task_return_error (task, error); /* the temporary file goes with the task data */
+      backup_data_discard (data);
+      g_task_return_error (task, error);
       return;
     }
   /* The backend wrote through the fd; the file must be on disk before
@@ -1662,6 +1735,7 @@ backup_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (fsync (data->fd) < 0)
     {
       int saved_errno = errno;
+      backup_data_discard (data);
       g_task_return_new_error (task, CR_ERROR, saved_errno == ENOSPC ? CR_ERROR_OUT_OF_DISK_SPACE : CR_ERROR_FAILED,
                                _("Could not write the backup “%s”: %s"), data->target, g_strerror (saved_errno));
       return;
@@ -1670,6 +1744,7 @@ backup_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (g_rename (data->tmp, data->target) < 0)
     {
       int saved_errno = errno;
+      backup_data_discard (data);
       g_task_return_new_error (task, CR_ERROR, saved_errno == EACCES ? CR_ERROR_ACCESS_DENIED : CR_ERROR_FAILED,
                                _("Could not put the backup in place as “%s”: %s"), data->target,
                                g_strerror (saved_errno));
@@ -1788,7 +1863,7 @@ cr_client_backup_sync (CrClient *self, GFile *target, CrProgressFunc progress, g
 
   sync_call_begin (&sync);
   cr_client_backup_async (self, target, progress, progress_data, cancellable, sync_call_done_cb, &sync);
-  result = sync_call_wait (&sync);
+  result = client_sync_call_wait (self, &sync);
   return cr_client_backup_finish (self, result, error);
 }
 
@@ -1872,7 +1947,7 @@ cr_client_restore_sync (CrClient *self, GFile *source, CrRestoreFlags flags, CrP
 
   sync_call_begin (&sync);
   cr_client_restore_async (self, source, flags, progress, progress_data, cancellable, sync_call_done_cb, &sync);
-  result = sync_call_wait (&sync);
+  result = client_sync_call_wait (self, &sync);
   return cr_client_restore_finish (self, result, error);
 }
 
@@ -1933,7 +2008,7 @@ cr_client_verify_repository_sync (CrClient *self, CrProgressFunc progress, gpoin
 
   sync_call_begin (&sync);
   cr_client_verify_repository_async (self, progress, progress_data, cancellable, sync_call_done_cb, &sync);
-  result = sync_call_wait (&sync);
+  result = client_sync_call_wait (self, &sync);
   return cr_client_verify_repository_finish (self, result, out_problems, error);
 }
 
@@ -2028,7 +2103,7 @@ cr_client_verify_backup_sync (CrClient *self, GFile *source, CrProgressFunc prog
 
   sync_call_begin (&sync);
   cr_client_verify_backup_async (self, source, progress, progress_data, cancellable, sync_call_done_cb, &sync);
-  result = sync_call_wait (&sync);
+  result = client_sync_call_wait (self, &sync);
   return cr_client_verify_backup_finish (self, result, error);
 }
 
@@ -2068,7 +2143,7 @@ cr_client_pause_sync (CrClient *self, guint auto_resume_seconds, GCancellable *c
 
   sync_call_begin (&sync);
   cr_client_pause_async (self, auto_resume_seconds, cancellable, sync_call_done_cb, &sync);
-  result = sync_call_wait (&sync);
+  result = client_sync_call_wait (self, &sync);
   return cr_client_pause_finish (self, result, error);
 }
 
@@ -2104,6 +2179,6 @@ cr_client_resume_sync (CrClient *self, GCancellable *cancellable, GError **error
 
   sync_call_begin (&sync);
   cr_client_resume_async (self, cancellable, sync_call_done_cb, &sync);
-  result = sync_call_wait (&sync);
+  result = client_sync_call_wait (self, &sync);
   return cr_client_resume_finish (self, result, error);
 }

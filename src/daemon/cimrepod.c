@@ -196,7 +196,7 @@ main (int argc, char **argv)
   g_unix_signal_add (SIGTERM, quit_on_signal_cb, &ctx);
   g_unix_signal_add (SIGINT, quit_on_signal_cb, &ctx);
 
-  owner_id = g_bus_own_name_on_connection (bus, CR_DAEMON_BUS_NAME,
+  owner_id = g_bus_own_name_on_connection (bus, CR_DBUS_SERVICE_NAME,
                                            G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT |
                                              (replace ? G_BUS_NAME_OWNER_FLAGS_REPLACE : 0),
                                            name_acquired_cb, name_lost_cb, &ctx, NULL);

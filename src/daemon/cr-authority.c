@@ -135,7 +135,10 @@ polkit_check_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (polkit_authorization_result_get_dismissed (auth))
     return_denied (task, action_id, _("the authentication dialog was dismissed"));
   else if (polkit_authorization_result_get_is_challenge (auth))
-    return_denied (task, action_id, _("authentication is required, and no authentication agent answered. Run the command on a terminal or in a desktop session"));
+    return_denied (task, action_id,
+                   _("an administrator must authenticate, and no authentication agent answered. Nothing "
+                     "was changed. Try again from a desktop session, whose agent asks for the password, "
+                     "or as root"));
   else
     return_denied (task, action_id, _("the system policy forbids it"));
 }

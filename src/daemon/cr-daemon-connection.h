@@ -9,7 +9,7 @@
 
 G_BEGIN_DECLS
 
-#define CR_DAEMON_CONNECTION_PATH CR_DAEMON_OBJECT_PATH "/Connection"
+#define CR_DAEMON_CONNECTION_PATH CR_DBUS_REPOSITORY_PATH "/Connection"
 
 /**
  * CrDaemonConnection:

@@ -160,6 +160,16 @@ client_describe (Client *client)
                           client->process_name != NULL ? client->process_name : "?");
 }
 
+/* The holder of a pause, for people: "rsync (pid 4242, uid 0)" */
+static char *
+client_describe_process (Client *client)
+{
+  if (client == NULL || !client->have_credentials)
+    return g_strdup ("");
+  return g_strdup_printf ("%s (pid %" G_GINT64_FORMAT ", uid %" G_GINT64_FORMAT ")",
+                          client->process_name != NULL ? client->process_name : "?", client->pid, client->uid);
+}
+
 /* Errors */
 
 /**
@@ -573,6 +583,7 @@ static void
 update_state (CrDaemon *self)
 {
   g_autofree char *paused_by = cr_repository_dup_paused_by (self->repository);
+  g_autofree char *paused_by_process = NULL;
   gboolean backup = self->running_backup != NULL || cr_repository_get_backup_in_progress (self->repository);
   gboolean restore = self->running_restore != NULL || cr_repository_get_restore_in_progress (self->repository);
 
@@ -586,6 +597,8 @@ update_state (CrDaemon *self)
   cr_repository1_set_restore_in_progress (self->root, restore);
   cr_repository1_set_paused (self->root, cr_repository_get_paused (self->repository));
   cr_repository1_set_paused_by (self->root, paused_by != NULL ? paused_by : "");
+  paused_by_process = client_describe_process (paused_by != NULL ? g_hash_table_lookup (self->clients, paused_by) : NULL);
+  cr_repository1_set_paused_by_process (self->root, paused_by_process);
   cr_repository1_set_paused_since (self->root, cr_repository_get_paused_since (self->repository));
   cr_repository1_set_auto_resume_at (self->root, cr_repository_get_auto_resume_at (self->repository));
   cr_repository1_set_last_backup_time (self->root, cr_repository_get_last_backup_time (self->repository));
@@ -1424,7 +1437,7 @@ start_job (CrDaemon *self, GDBusMethodInvocation *invocation, gpointer data)
       return;
     }
 
-  path = g_strdup_printf (CR_DAEMON_OBJECT_PATH "/Job/%" G_GUINT64_FORMAT, ++self->next_job_id);
+  path = g_strdup_printf (CR_DBUS_REPOSITORY_PATH "/Job/%" G_GUINT64_FORMAT, ++self->next_job_id);
   job = cr_daemon_job_new (self->repository, req->kind, g_steal_fd (&req->fd), req->flags, client->name, path);
   job_request_free (req);
   g_object_set_data (G_OBJECT (job), "cr-daemon", self);
@@ -1942,9 +1955,9 @@ cr_daemon_new (GDBusConnection *bus, CrRepository *repository, CrAuthority *auth
                                         "/org/freedesktop/DBus", NULL, G_DBUS_SIGNAL_FLAGS_NONE,
                                         name_owner_changed_cb, self, NULL);
 
-  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->root), bus, CR_DAEMON_OBJECT_PATH, error))
+  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->root), bus, CR_DBUS_REPOSITORY_PATH, error))
     return NULL;
-  self->manager = g_dbus_object_manager_server_new (CR_DAEMON_OBJECT_PATH);
+  self->manager = g_dbus_object_manager_server_new (CR_DBUS_REPOSITORY_PATH);
   g_dbus_object_manager_server_set_connection (self->manager, bus);
   self->closed_subtree_id =
     g_dbus_connection_register_subtree (bus, CR_DAEMON_CONNECTION_PATH, &closed_subtree, 

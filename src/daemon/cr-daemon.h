@@ -5,11 +5,9 @@
 
 #include "cimrepo.h"
 #include "cr-authority.h"
+#include "cr-dbus-names.h"
 
 G_BEGIN_DECLS
-
-#define CR_DAEMON_OBJECT_PATH "/org/cimrepo/Repository1"
-#define CR_DAEMON_BUS_NAME "org.cimrepo.Repository1"
 
 /**
  * CrDaemon:

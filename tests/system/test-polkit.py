@@ -163,9 +163,60 @@ def main():
         expect(result, "ok :")
         assert not root.prop("Paused")
 
+        check_cli(bus, root, source)
         root.close()
     harness.log("all good")
     return 0
+
+
+def check_cli(bus, root, source):
+    """The real cimrepoctl --system, as nobody, under the same rules
+    (backup and pause allowed, restore denied, no rule for writes)."""
+    cli = os.environ["CIMREPOCTL"]
+
+    def run(*args):
+        return bus.run_as_nobody([cli, "--system", *args])
+
+    # Reads are open; status names the service and lists the connections
+    # (root's, opened above).
+    result = run("status")
+    assert result.returncode == 0, result.stderr
+    assert bus.repository in result.stdout, result.stdout
+    assert "system bus" in result.stdout, result.stdout
+    assert "root/test" in result.stdout, result.stdout
+
+    # Backup: the CLI opens the file as nobody, the service gets the fd.
+    target = os.path.join(bus.nobody_dir, "cli.cimbak")
+    result = run("backup", target)
+    assert result.returncode == 0, result.stderr
+    assert os.stat(target).st_uid == bus.nobody.pw_uid
+    assert not [n for n in os.listdir(bus.nobody_dir) if ".part-" in n]
+
+    # A file nobody cannot write: refused by the CLI itself, before any call.
+    result = run("backup", os.path.join(bus.dir, "not-nobodys.cimbak"))
+    assert result.returncode == 1, result
+    assert "0x80041003" in result.stderr, result.stderr
+
+    # Restore is denied: nothing changed, the message says so.
+    repo_id = root.prop("Id")
+    result = run("restore", "--force", source)
+    assert result.returncode == 1, result
+    assert "0x80041003" in result.stderr, result.stderr
+    assert root.prop("Id") == repo_id
+    assert root.prop("ConnectionCount") == 1
+
+    # Pause around a command, allowed; it ends with the command.
+    marker = os.path.join(bus.nobody_dir, "paused")
+    result = run("pause", "--", "/bin/sh", "-c", f"touch {marker}")
+    assert result.returncode == 0, result.stderr
+    assert os.path.exists(marker)
+    assert not root.prop("Paused")
+
+    # Writes need org.cimrepo.modify, which nobody lacks.
+    result = run("namespace", "create", "root/cli")
+    assert result.returncode == 1, result
+    assert "0x80041003" in result.stderr, result.stderr
+    assert "root/cli" not in root.call("ListNamespaces", GLib.Variant("(sb)", ("", True)))[0]
 
 
 if __name__ == "__main__":

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "cr-daemon-test.h"
+
+/*
+ * The real cimrepoctl --session against the real cimrepod --session on a
+ * private bus: the same commands as in local mode, through the service.
+ * (The system suite runs cimrepoctl --system as an unprivileged user
+ * under a real polkitd.)
+ */
+
+#define NS "root/test"
+
+typedef struct {
+  CrDaemonTest *test;
+  char *backup_path;
+} Fixture;
+
+typedef struct {
+  int status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_free (Run *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+  g_free (run);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
+
+static Run *
+run_argv (const char *const *args)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE |
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GSubprocess) process = NULL;
+  Run *run = g_new0 (Run, 1);
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("CIMREPOCTL"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, "", NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  run->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+  if (g_test_verbose ())
+    g_printerr ("$ cimrepoctl %s …: %d\n%s%s", args[0], run->status, run->out, run->err);
+  return run;
+}
+
+#define RUN(...) run_argv ((const char *const[]) { __VA_ARGS__, NULL })
+
+static void
+assert_ok (Run *run)
+{
+  if (run->status != 0)
+    g_error ("cimrepoctl failed with %d: %s", run->status, run->err);
+}
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  f->test = cr_daemon_test_new ();
+  cr_daemon_test_populate (f->test, 10, 0);
+  cr_daemon_test_start (f->test, NULL);
+  f->backup_path = cr_test_dir_file (f->test->dir, "backup.cimbak");
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  cr_daemon_test_free (f->test);
+  g_free (f->backup_path);
+}
+
+static guint
+count_items (void)
+{
+  g_autoptr (Run) run = RUN ("--session", "--json", "instance", "list", "--namespace", NS, "Test_Item");
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+
+  assert_ok (run);
+  json_parser_load_from_data (parser, run->out, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)));
+  return json_array_get_length (json_node_get_array (json_parser_get_root (parser)));
+}
+
+/* status: the service's repository, its mode, and its live connections */
+static void
+test_status (Fixture *f, gconstpointer data)
+{
+  g_autoptr (CrTestClient) other = cr_test_client_new (f->test);
+  g_autoptr (CrConnection1) connection = cr_test_client_open (other, NS);
+  g_autofree char *pid = g_strdup_printf ("%d", getpid ());
+  g_autoptr (Run) run = RUN ("--session", "status");
+
+  assert_ok (run);
+  g_assert_nonnull (strstr (run->out, f->test->repository_path));
+  g_assert_nonnull (strstr (run->out, "cimrepod --session"));
+  /* The other client's connection, by its pid and namespace */
+  g_assert_nonnull (strstr (run->out, "Connections:"));
+  g_assert_nonnull (strstr (run->out, pid));
+  g_assert_nonnull (strstr (run->out, NS));
+}
+
+/* The model commands, and a service error as the CLI reports errors */
+static void
+test_model (Fixture *f, gconstpointer data)
+{
+  g_autoptr (Run) put = RUN ("--session", "instance", "put", "--namespace", NS, "Test_Item", "Name=cli", "Size=3");
+  g_autoptr (Run) missing = NULL;
+
+  assert_ok (put);
+  g_assert_cmpuint (count_items (), ==, 11);
+  missing = RUN ("--session", "class", "show", "--namespace", NS, "No_Such_Class");
+  g_assert_cmpint (missing->status, ==, 1);
+  g_assert_nonnull (strstr (missing->err, "(0x80041002)"));
+  g_assert_null (strstr (missing->err, "GDBus.Error"));
+}
+
+/* backup, verify, restore --force: the CLI opens the files, the service
+ * gets descriptors */
+static void
+test_backup_restore (Fixture *f, gconstpointer data)
+{
+  g_autoptr (Run) backup = RUN ("--session", "backup", f->backup_path);
+  g_autoptr (Run) verify = NULL;
+  g_autoptr (Run) put = NULL;
+  g_autoptr (Run) refused = NULL;
+  g_autoptr (Run) restore = NULL;
+
+  assert_ok (backup);
+  g_assert_true (g_file_test (f->backup_path, G_FILE_TEST_IS_REGULAR));
+  verify = RUN ("verify", f->backup_path);
+  assert_ok (verify);
+
+  put = RUN ("--session", "instance", "put", "--namespace", NS, "Test_Item", "Name=later", "Size=1");
+  assert_ok (put);
+  g_assert_cmpuint (count_items (), ==, 11);
+
+  /* Without --force and with nobody to ask: refused, nothing changed */
+  refused = RUN ("--session", "--no-interactive", "restore", f->backup_path);
+  g_assert_cmpint (refused->status, !=, 0);
+  g_assert_cmpuint (count_items (), ==, 11);
+
+  restore = RUN ("--session", "restore", "--force", f->backup_path);
+  assert_ok (restore);
+  g_assert_cmpuint (count_items (), ==, 10);
+}
+
+/* pause -- COMMAND holds the service's pause while COMMAND runs; others
+ * see it; it ends with the command */
+static void
+test_pause (Fixture *f, gconstpointer data)
+{
+  g_autoptr (CrTestClient) other = cr_test_client_new (f->test);
+  g_autofree char *marker = cr_test_dir_file (f->test->dir, "seen");
+  g_autofree char *script = NULL;
+  g_autoptr (Run) run = NULL;
+  g_autoptr (Run) status = NULL;
+  g_autofree char *text = NULL;
+
+  /* The command asks the service, through the CLI, whether it is paused */
+  script = g_strdup_printf ("\"$CIMREPOCTL\" --session --json status > '%s'", marker);
+  run = RUN ("--session", "pause", "--", "sh", "-c", script);
+  assert_ok (run);
+  g_assert_true (g_file_get_contents (marker, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "\"paused\" : true"));
+  g_assert_false (cr_repository1_get_paused (other->repository));
+
+  /* Modes exclude each other */
+  status = RUN ("--session", "--repository", f->test->repository_path, "status");
+  g_assert_cmpint (status->status, ==, 2);
+}
+
+/* No service on the bus: a clear error that says what to do */
+static void
+test_not_running (Fixture *f, gconstpointer data)
+{
+  g_autoptr (Run) run = NULL;
+
+  cr_daemon_test_stop (f->test);
+  run = RUN ("--session", "status");
+  g_assert_cmpint (run->status, ==, 1);
+  g_assert_nonnull (strstr (run->err, "cimrepod --session"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(name, fn) g_test_add ("/cimrepo/cli-session/" name, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+  ADD ("status", test_status);
+  ADD ("model", test_model);
+  ADD ("backup-restore", test_backup_restore);
+  ADD ("pause", test_pause);
+  ADD ("not-running", test_not_running);
+  return g_test_run ();
+}
