@@ -181,7 +181,7 @@ static void
 publish (RemoteBackend *self, gboolean connections_changed)
 {
   CrRepository1 *repo = self->repository;
-  const char *owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (repo));
+  g_autofree char *owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (repo));
   CrClientState state = { 0 };
 
   g_mutex_lock (&self->lock);
@@ -235,9 +235,10 @@ static void
 name_owner_cb (GObject *object, GParamSpec *pspec, gpointer user_data)
 {
   RemoteBackend *self = user_data;
+  g_autofree char *owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (self->repository));
 
   g_hash_table_remove_all (self->connections);
-  if (g_dbus_proxy_get_name_owner (G_DBUS_PROXY (self->repository)) == NULL)
+  if (owner == NULL)
     {
       g_autoptr (GError) error = g_error_new_literal (G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER,
                                                       _("the service left the bus"));
@@ -289,12 +290,13 @@ job_completed_cb (GDBusConnection *bus, const char *sender, const char *path, co
 {
   RemoteBackend *self = user_data;
   g_autoptr (GTask) task = NULL;
+  g_autofree char *key = NULL;
   gboolean success;
   const char *error_name, *message;
 
   if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(bss)")))
     return;
-  if (!g_hash_table_steal_extended (self->jobs, path, NULL, (gpointer *) &task))
+  if (!g_hash_table_steal_extended (self->jobs, path, (gpointer *) &key, (gpointer *) &task))
     {
       /* Before the answer that names it, or another client's job. Kept
        * until an answer claims it; other clients' ends are few, and
@@ -329,14 +331,16 @@ static void
 fail_jobs (RemoteBackend *self, const GError *error)
 {
   GHashTableIter iter;
+  char *key;
   GTask *task;
 
   g_hash_table_iter_init (&iter, self->jobs);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &task))
+  while (g_hash_table_iter_next (&iter, (gpointer *) &key, (gpointer *) &task))
     {
       Call *call = g_task_get_task_data (task);
 
       g_hash_table_iter_steal (&iter);
+      g_free (key);
       if (call->cancel_id != 0)
         g_cancellable_disconnect (g_task_get_cancellable (task), call->cancel_id);
       call->cancel_id = 0;
@@ -420,6 +424,7 @@ job_started_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   Call *call = g_task_get_task_data (task);
   RemoteBackend *self = call->backend;
   g_autoptr (GVariant) early = NULL;
+  g_autofree char *early_key = NULL;
   GError *error = NULL;
   g_autoptr (GVariant) reply =
     g_dbus_connection_call_with_unix_fd_list_finish (G_DBUS_CONNECTION (source), NULL, result, &error);
@@ -430,7 +435,7 @@ job_started_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   g_variant_get (reply, "(o)", &call->job_path);
-  if (g_hash_table_steal_extended (self->early_ends, call->job_path, NULL, (gpointer *) &early))
+  if (g_hash_table_steal_extended (self->early_ends, call->job_path, (gpointer *) &early_key, (gpointer *) &early))
     {
       gboolean success;
       const char *error_name, *message;
@@ -534,6 +539,8 @@ drop_namespace (GVariant *args)
   for (gsize i = 1; i < n; i++)
     children[i - 1] = g_variant_get_child_value (args, i);
   tuple = g_variant_new_tuple (children, n - 1);
+  for (gsize i = 1; i < n; i++)
+    g_variant_unref (children[i - 1]);
   return tuple;
 }
 
@@ -637,8 +644,8 @@ remote_call (CrClientBackend *backend, const char *method, GVariant *args, int f
 
   if (g_strv_contains (connection_methods, method))
     {
-      if (g_variant_n_children (call->args) == 0 ||
-          !g_variant_is_of_type (g_variant_get_child_value (call->args, 0), G_VARIANT_TYPE_STRING))
+      if (!g_variant_is_of_type (call->args, G_VARIANT_TYPE_TUPLE) ||
+          !g_str_has_prefix (g_variant_get_type_string (call->args), "(s"))
         {
           g_task_return_new_error (task, CR_ERROR, CR_ERROR_INVALID_PARAMETER, _("%s takes a namespace first"),
                                    method);
@@ -683,7 +690,7 @@ connect_service (RemoteBackend *self, GError **error)
 {
   GBusType bus_type = self->mode == CR_CLIENT_MODE_SYSTEM ? G_BUS_TYPE_SYSTEM : G_BUS_TYPE_SESSION;
   g_autofree char *address = NULL;
-  const char *owner;
+  g_autofree char *owner = NULL;
 
   address = g_dbus_address_get_for_bus_sync (bus_type, NULL, error);
   /* Private, so that our unique name, and all the service ties to it,
