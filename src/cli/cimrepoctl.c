@@ -141,6 +141,9 @@ cr_cli_open (CrCli *cli, GError **error)
 {
   if (cli->client != NULL)
     return cli->client;
+  /* Before any call that polkit may want to authenticate */
+  if (cli->system && !cli->no_interactive && cli->agent == NULL)
+    cli->agent = cr_cli_agent_register ();
   if (cli->system || cli->session)
     cli->client = cr_client_new_remote_sync (cli->system ? CR_CLIENT_MODE_SYSTEM : CR_CLIENT_MODE_SESSION, NULL,
                                              error);
@@ -848,6 +851,7 @@ main (int argc, char **argv)
   /* The command sees its name as argv[0], then its own arguments. */
   status = command->func (&cli, argc - words, argv + words);
   g_clear_object (&cli.client);
+  cr_cli_agent_unregister (cli.agent);
   g_free (cli.repository);
   g_free (cli.namespace_);
   return status;

@@ -16,6 +16,8 @@ enum {
 
 #define CR_CLI_DEFAULT_NAMESPACE "root/cimv2"
 
+typedef struct _CrCliAgent CrCliAgent;
+
 /* What every command gets: the global options and the client. */
 typedef struct {
   char *repository;
@@ -26,7 +28,12 @@ typedef struct {
   char *namespace_;    /* --namespace of the class and instance commands */
   const char *command; /* "class list", for messages */
   CrClient *client;
+  CrCliAgent *agent;   /* --system on a terminal: asks for passwords */
 } CrCli;
+
+/* cr-cli-agent.c: a polkit agent on the terminal, for --system */
+CrCliAgent *cr_cli_agent_register (void);
+void cr_cli_agent_unregister (CrCliAgent *agent);
 
 /* cimrepoctl.c */
 gboolean cr_cli_parse (CrCli *cli, int *argc, char ***argv, const GOptionEntry *entries,

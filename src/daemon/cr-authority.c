@@ -140,7 +140,7 @@ polkit_check_cb (GObject *source, GAsyncResult *result, gpointer user_data)
                      "was changed. Try again from a desktop session, whose agent asks for the password, "
                      "or as root"));
   else
-    return_denied (task, action_id, _("the system policy forbids it"));
+    return_denied (task, action_id, _("the system policy does not allow it, or the authentication failed"));
 }
 #endif
 

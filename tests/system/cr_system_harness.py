@@ -18,7 +18,9 @@ built org.cimrepo.policy), CR_BUS_POLICY (the bus policy file).
 """
 
 import os
+import pty
 import pwd
+import select
 import shutil
 import signal
 import subprocess
@@ -245,6 +247,44 @@ class SystemBus:
         return False
 
     # Clients
+
+    def run_as_nobody_on_terminal(self, argv, prompt, answer):
+        """Runs argv as nobody on this bus, on a terminal of its own (a
+        pty), answers @answer when @prompt appears; returns (exit status,
+        everything it wrote)."""
+        env = [f"DBUS_SYSTEM_BUS_ADDRESS={self.address}", "PATH=/usr/bin:/bin", "LC_ALL=C.UTF-8",
+               f"HOME={self.nobody_dir}"]
+        cmd = ["/usr/sbin/runuser", "-u", "nobody", "--", "/usr/bin/env", "-i", *env, *argv]
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.chdir(self.nobody_dir)
+            os.execv(cmd[0], cmd)
+        out = b""
+        answered = False
+        end = time.monotonic() + self.timeout * 3
+        while time.monotonic() < end:
+            ready, _, _ = select.select([fd], [], [], 0.2)
+            if not ready:
+                continue
+            try:
+                data = os.read(fd, 4096)
+            except OSError:  # EIO: the other side closed
+                break
+            if not data:
+                break
+            out += data
+            if not answered and prompt.encode() in out:
+                # The prompt turns echo off with TCSAFLUSH, which drops
+                # what was typed before: answer once it is quiet.
+                time.sleep(1)
+                os.write(fd, answer.encode())
+                answered = True
+        os.close(fd)
+        _, status = os.waitpid(pid, 0)
+        text = out.decode(errors="replace")
+        for line in text.splitlines():
+            log("nobody (tty): " + line)
+        return os.waitstatus_to_exitcode(status), text
 
     def run_as_nobody(self, argv, check=False):
         """Runs argv as nobody on this bus; returns the CompletedProcess."""

@@ -32,6 +32,15 @@ polkit.addRule(function(action, subject) {{
 }});
 """
 
+# Restore needs an administrator's password, which nobody does not have
+RULES_AUTH_ADMIN = """// cimrepo's system test: installed and removed by the test itself.
+polkit.addRule(function(action, subject) {
+    if (subject.user == "nobody" && action.id == "org.cimrepo.restore")
+        return polkit.Result.AUTH_ADMIN;
+    return polkit.Result.NOT_HANDLED;
+});
+"""
+
 
 class RootClient:
     """The administrator: root, whom polkit allows everything."""
@@ -211,6 +220,21 @@ def check_cli(bus, root, source):
     assert result.returncode == 0, result.stderr
     assert os.path.exists(marker)
     assert not root.prop("Paused")
+
+    # On a terminal, cimrepoctl is its own polkit agent: where the rules
+    # want an administrator, it asks on the terminal. A wrong password:
+    # refused, nothing changed.
+    bus.set_rules(RULES_AUTH_ADMIN)
+    status, text = bus.run_as_nobody_on_terminal([cli, "--system", "restore", "--force", source],
+                                                 "Password:", "not-the-password\n")
+    assert "AUTHENTICATING FOR org.cimrepo.restore" in text, text
+    assert status == 1, (status, text)
+    assert "0x80041003" in text, text
+    assert root.prop("Id") == repo_id
+    assert root.prop("ConnectionCount") == 1
+    # Without a terminal, or with --no-interactive, nobody asks.
+    result = run("--no-interactive", "restore", "--force", source)
+    assert result.returncode == 1 and "no authentication agent" in result.stderr, result.stderr
 
     # Writes need org.cimrepo.modify, which nobody lacks.
     result = run("namespace", "create", "root/cli")
