@@ -222,25 +222,44 @@ named_classes (CrClient *client, const char *namespace_, GPtrArray *names, guint
   return g_steal_pointer (&classes);
 }
 
-/* The instances of @klass itself, not of its subclasses. */
+/* The instances of @klass itself, or with @deep of its subclasses too. */
 static gboolean
-add_instances (CrMofWriter *writer, CrClient *client, const char *namespace_, CrClass *klass, guint *n_instances,
-               GError **error)
+add_instances (CrMofWriter *writer, CrClient *client, const char *namespace_, CrClass *klass, gboolean deep,
+               guint *n_instances, GError **error)
 {
   g_autoptr (GPtrArray) instances = NULL;
 
-  instances = cr_client_enumerate_instances_sync (client, namespace_, cr_class_get_name (klass), FALSE, NULL, error);
+  instances = cr_client_enumerate_instances_sync (client, namespace_, cr_class_get_name (klass), deep, NULL, error);
   if (instances == NULL)
     return FALSE;
   for (guint i = 0; i < instances->len; i++)
     {
       CrInstance *instance = g_ptr_array_index (instances, i);
 
-      if (g_ascii_strcasecmp (cr_instance_get_class_name (instance), cr_class_get_name (klass)) == 0)
+      if (deep || g_ascii_strcasecmp (cr_instance_get_class_name (instance), cr_class_get_name (klass)) == 0)
         {
           cr_mof_writer_add_instance (writer, instance);
           (*n_instances)++;
         }
+    }
+  return TRUE;
+}
+
+/* Every instance of the namespace: one deep enumeration per class at the
+ * top of the tree, rather than one call per class (a schema has
+ * thousands of classes, and few roots). */
+static gboolean
+add_all_instances (CrMofWriter *writer, CrClient *client, const char *namespace_, GPtrArray *classes,
+                   guint *n_instances, GError **error)
+{
+  for (guint i = 0; i < classes->len; i++)
+    {
+      CrClass *klass = g_ptr_array_index (classes, i);
+      const char *super = cr_class_get_superclass (klass);
+
+      if ((super == NULL || *super == '\0') &&
+          !add_instances (writer, client, namespace_, klass, TRUE, n_instances, error))
+        return FALSE;
     }
   return TRUE;
 }
@@ -329,10 +348,7 @@ cr_cli_cmd_mof_export (CrCli *cli, int argc, char **argv)
   if (qtypes == NULL)
     return cr_cli_fail (error);
   if (args->len == 0)
-    {
-      classes = cr_client_enumerate_classes_sync (client, namespace_, NULL, TRUE, NULL, &error);
-      n_named = classes != NULL ? classes->len : 0;
-    }
+    classes = cr_client_enumerate_classes_sync (client, namespace_, NULL, TRUE, NULL, &error);
   else
     classes = named_classes (client, namespace_, args, &n_named, &error);
   if (classes == NULL)
@@ -346,9 +362,15 @@ cr_cli_cmd_mof_export (CrCli *cli, int argc, char **argv)
     cr_mof_writer_add_qualifier_type (writer, g_ptr_array_index (qtypes, i));
   for (guint i = 0; i < classes->len; i++)
     cr_mof_writer_add_class (writer, g_ptr_array_index (classes, i));
-  for (guint i = 0; i < n_named; i++)
-    if (!add_instances (writer, client, namespace_, g_ptr_array_index (classes, i), &n_instances, &error))
-      return cr_cli_fail (error);
+  if (args->len == 0)
+    {
+      if (!add_all_instances (writer, client, namespace_, classes, &n_instances, &error))
+        return cr_cli_fail (error);
+    }
+  else
+    for (guint i = 0; i < n_named; i++)
+      if (!add_instances (writer, client, namespace_, g_ptr_array_index (classes, i), FALSE, &n_instances, &error))
+        return cr_cli_fail (error);
 
   text = cr_mof_writer_to_string (writer);
   if (output == NULL)
