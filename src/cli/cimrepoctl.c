@@ -705,6 +705,8 @@ static const Command commands[] = {
   { "instance show", "PATH", N_("Show an instance"), cr_cli_cmd_instance_show },
   { "instance put", "CLASS PROPERTY=VALUE…", N_("Create or update an instance"), cr_cli_cmd_instance_put },
   { "instance delete", "PATH", N_("Delete an instance"), cr_cli_cmd_instance_delete },
+  { "mof import", "FILE… [--dry-run]", N_("Compile MOF files and import them"), cr_cli_cmd_mof_import },
+  { "mof export", "[CLASS…] [--output FILE]", N_("Write classes and instances as MOF"), cr_cli_cmd_mof_export },
 };
 
 static char *

@@ -56,6 +56,10 @@ int cr_cli_cmd_instance_show (CrCli *cli, int argc, char **argv);
 int cr_cli_cmd_instance_put (CrCli *cli, int argc, char **argv);
 int cr_cli_cmd_instance_delete (CrCli *cli, int argc, char **argv);
 
+/* cr-cli-mof.c */
+int cr_cli_cmd_mof_import (CrCli *cli, int argc, char **argv);
+int cr_cli_cmd_mof_export (CrCli *cli, int argc, char **argv);
+
 /* cr-cli-pause.c */
 int cr_cli_pause (CrCli *cli, int argc, char **argv);
 

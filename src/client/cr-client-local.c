@@ -407,6 +407,23 @@ method_verify_repository (LocalBackend *self, GVariant *args, Call *call, GCance
 }
 
 static GVariant *
+method_import (LocalBackend *self, GVariant *args, Call *call, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GVariant) items = g_variant_get_child_value (args, 0);
+  g_autoptr (CrImportBatch) batch = cr_import_batch_new_from_variant (items, error);
+  CrImportSummary summary;
+  gboolean dry_run;
+
+  if (batch == NULL)
+    return NULL;
+  g_variant_get_child (args, 1, "b", &dry_run);
+  if (!cr_repository_import_sync (self->repository, batch, dry_run ? CR_IMPORT_FLAGS_DRY_RUN : CR_IMPORT_FLAGS_NONE,
+                                  &summary, cancellable, error))
+    return NULL;
+  return g_variant_new ("(@a{sv})", cr_import_summary_to_variant (&summary));
+}
+
+static GVariant *
 method_pause (LocalBackend *self, GVariant *args, Call *call, GCancellable *cancellable, GError **error)
 {
   g_autoptr (CrPauseHandle) handle = NULL;
@@ -579,6 +596,19 @@ method_delete_instance (CrConnection *conn, GVariant *args, GError **error)
 }
 
 static GVariant *
+method_enumerate_qualifier_types (CrConnection *conn, GVariant *args, GError **error)
+{
+  g_auto (GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a" CR_QUALIFIER_TYPE_VARIANT_TYPE));
+  g_autoptr (GPtrArray) qtypes = cr_connection_enumerate_qualifier_types (conn, error);
+
+  if (qtypes == NULL)
+    return NULL;
+  for (guint i = 0; i < qtypes->len; i++)
+    g_variant_builder_add_value (&builder, cr_qualifier_type_to_variant (g_ptr_array_index (qtypes, i)));
+  return g_variant_new ("(a" CR_QUALIFIER_TYPE_VARIANT_TYPE ")", &builder);
+}
+
+static GVariant *
 method_put_qualifier_type (CrConnection *conn, GVariant *args, GError **error)
 {
   g_autoptr (GVariant) v = g_variant_get_child_value (args, 1);
@@ -609,7 +639,9 @@ static const Method methods[] = {
   { "GetInstance", "(ss)", NULL, method_get_instance },
   { "PutInstance", "(s" CR_INSTANCE_VARIANT_TYPE "u)", NULL, method_put_instance },
   { "DeleteInstance", "(ss)", NULL, method_delete_instance },
+  { "EnumerateQualifierTypes", "(s)", NULL, method_enumerate_qualifier_types },
   { "PutQualifierType", "(s" CR_QUALIFIER_TYPE_VARIANT_TYPE "u)", NULL, method_put_qualifier_type },
+  { "Import", "(" CR_IMPORT_BATCH_VARIANT_TYPE "b)", method_import, NULL },
   { "Backup", "(u)", method_backup, NULL },
   { "Restore", "(u)", method_restore, NULL },
   { "VerifyRepository", "()", method_verify_repository, NULL },

@@ -32,7 +32,9 @@ G_BEGIN_DECLS
  * | GetInstance        | (ss)          | (sI)              |
  * | PutInstance        | (sIu)         | (su)              |
  * | DeleteInstance     | (ss)          | ()                |
+ * | EnumerateQualifierTypes | (s)      | (aQ)              |
  * | PutQualifierType   | (sQu)         | (u)               |
+ * | Import             | (a(suv)b)     | (a{sv})           |
  * | Backup             | (u) + fd      | ()                |
  * | Restore            | (u) + fd      | ()                |
  * | VerifyRepository   | ()            | (bas)             |
@@ -47,6 +49,13 @@ G_BEGIN_DECLS
  * "instances" t, "last-backup" x. An empty string stands for "none" in
  * the in-arguments (no superclass, the top of the namespace tree). Pause's
  * argument is the auto-resume delay in seconds, 0 for the default.
+ *
+ * Import is a method of the repository, not of a namespace: each item of
+ * its batch (CR_IMPORT_BATCH_VARIANT_TYPE) names its own namespace, the
+ * whole batch goes in one transaction, and namespaces that do not exist
+ * are created. Its b is "dry run": check everything, change nothing. It
+ * returns cr_import_summary_to_variant()'s dictionary, also for a dry
+ * run (what the import would do).
  *
  * @args may be floating; the backend sinks it. @fd is borrowed: it stays
  * open until the callback has run; -1 where the method takes none.

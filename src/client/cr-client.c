@@ -1665,6 +1665,132 @@ cr_client_delete_instance_sync (CrClient *self, const char *namespace_, const ch
   return cr_client_delete_instance_finish (self, result, error);
 }
 
+/* Qualifier types */
+
+/**
+ * cr_client_enumerate_qualifier_types_async:
+ *
+ * Lists the qualifier types declared in @namespace_.
+ */
+void
+cr_client_enumerate_qualifier_types_async (CrClient *self, const char *namespace_, GCancellable *cancellable,
+                                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (CR_IS_CLIENT (self));
+  client_call (self,
+               client_task_new (self, cr_client_enumerate_qualifier_types_async, cancellable, callback, user_data),
+               "EnumerateQualifierTypes", g_variant_new ("(s)", empty_for_null (namespace_)), -1, NULL, NULL, NULL);
+}
+
+/**
+ * cr_client_enumerate_qualifier_types_finish:
+ *
+ * Returns: (transfer container) (element-type CrQualifierType): the
+ *   namespace's qualifier types
+ */
+GPtrArray *
+cr_client_enumerate_qualifier_types_finish (CrClient *self, GAsyncResult *result, GError **error)
+{
+  g_autoptr (GVariant) reply = client_call_finish (self, result, cr_client_enumerate_qualifier_types_async,
+                                                   "(a" CR_QUALIFIER_TYPE_VARIANT_TYPE ")", error);
+  g_autoptr (GVariant) array = NULL;
+  g_autoptr (GPtrArray) qtypes = NULL;
+  gsize n;
+
+  if (reply == NULL)
+    return NULL;
+  array = g_variant_get_child_value (reply, 0);
+  n = g_variant_n_children (array);
+  qtypes = g_ptr_array_new_full ((guint) n, (GDestroyNotify) cr_qualifier_type_free);
+  for (gsize i = 0; i < n; i++)
+    {
+      g_autoptr (GVariant) child = g_variant_get_child_value (array, i);
+      CrQualifierType *qtype = cr_qualifier_type_new_from_variant (child, error);
+
+      if (qtype == NULL)
+        return NULL;
+      g_ptr_array_add (qtypes, qtype);
+    }
+  return g_steal_pointer (&qtypes);
+}
+
+GPtrArray *
+cr_client_enumerate_qualifier_types_sync (CrClient *self, const char *namespace_, GCancellable *cancellable,
+                                          GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  SyncCall sync;
+
+  sync_call_begin (&sync);
+  cr_client_enumerate_qualifier_types_async (self, namespace_, cancellable, sync_call_done_cb, &sync);
+  result = sync_call_wait (&sync);
+  return cr_client_enumerate_qualifier_types_finish (self, result, error);
+}
+
+/* Imports */
+
+/**
+ * cr_client_import_async:
+ * @batch: what to import: a MOF compilation's result
+ * @dry_run: check everything against the repository, change nothing
+ *
+ * Puts the qualifier types, classes and instances of @batch into the
+ * repository in one transaction: all of them or none. Namespaces that do
+ * not exist are created. The client sends the batch itself, never a
+ * file: in every mode the MOF is compiled in the client's process, with
+ * its rights (cr_client_mof_resolver_new() lets the compiler see what the
+ * repository holds). Like every write, it waits while the repository is
+ * paused, and fails with %CR_ERROR_PAUSED after the write-wait bound.
+ */
+void
+cr_client_import_async (CrClient *self, CrImportBatch *batch, gboolean dry_run, GCancellable *cancellable,
+                        GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (CR_IS_CLIENT (self));
+  g_return_if_fail (batch != NULL);
+  client_call (self, client_task_new (self, cr_client_import_async, cancellable, callback, user_data), "Import",
+               g_variant_new ("(@" CR_IMPORT_BATCH_VARIANT_TYPE "b)", cr_import_batch_to_variant (batch), dry_run),
+               -1, NULL, NULL, NULL);
+}
+
+/**
+ * cr_client_import_finish:
+ * @out_summary: (out) (optional): what the import did, or for a dry run
+ *   what it would do
+ *
+ * Returns: %TRUE if the whole batch was imported (or, for a dry run,
+ *   could be); %FALSE with the repository's error otherwise, and then
+ *   nothing changed
+ */
+gboolean
+cr_client_import_finish (CrClient *self, GAsyncResult *result, CrImportSummary *out_summary, GError **error)
+{
+  g_autoptr (GVariant) reply = client_call_finish (self, result, cr_client_import_async, "(a{sv})", error);
+  g_autoptr (GVariant) dict = NULL;
+  CrImportSummary summary;
+
+  if (reply == NULL)
+    return FALSE;
+  dict = g_variant_get_child_value (reply, 0);
+  cr_import_summary_from_variant (dict, &summary);
+  if (out_summary != NULL)
+    *out_summary = summary;
+  return TRUE;
+}
+
+gboolean
+cr_client_import_sync (CrClient *self, CrImportBatch *batch, gboolean dry_run, CrImportSummary *out_summary,
+                       GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  SyncCall sync;
+
+  sync_call_begin (&sync);
+  cr_client_import_async (self, batch, dry_run, cancellable, sync_call_done_cb, &sync);
+  result = sync_call_wait (&sync);
+  return cr_client_import_finish (self, result, out_summary, error);
+}
+
 /* Backup: the client writes the file itself, with its own rights, into
  * a temporary file beside the target that replaces the target only when
  * it is complete (B7). In every mode the backend gets only the fd. */

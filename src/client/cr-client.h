@@ -188,6 +188,16 @@ void cr_client_delete_instance_async (CrClient *self, const char *namespace_, co
 gboolean cr_client_delete_instance_finish (CrClient *self, GAsyncResult *result, GError **error);
 gboolean cr_client_delete_instance_sync (CrClient *self, const char *namespace_, const char *path, GCancellable *cancellable, GError **error);
 
+void cr_client_enumerate_qualifier_types_async (CrClient *self, const char *namespace_, GCancellable *cancellable,
+    GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray *cr_client_enumerate_qualifier_types_finish (CrClient *self, GAsyncResult *result, GError **error);
+GPtrArray *cr_client_enumerate_qualifier_types_sync (CrClient *self, const char *namespace_, GCancellable *cancellable, GError **error);
+
+void cr_client_import_async (CrClient *self, CrImportBatch *batch, gboolean dry_run, GCancellable *cancellable,
+    GAsyncReadyCallback callback, gpointer user_data);
+gboolean cr_client_import_finish (CrClient *self, GAsyncResult *result, CrImportSummary *out_summary, GError **error);
+gboolean cr_client_import_sync (CrClient *self, CrImportBatch *batch, gboolean dry_run, CrImportSummary *out_summary, GCancellable *cancellable, GError **error);
+
 void cr_client_backup_async (CrClient *self, GFile *target, CrProgressFunc progress, gpointer progress_data, GCancellable *cancellable,
     GAsyncReadyCallback callback, gpointer user_data);
 gboolean cr_client_backup_finish (CrClient *self, GAsyncResult *result, GError **error);

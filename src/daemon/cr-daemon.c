@@ -1187,6 +1187,96 @@ handle_delete_namespace (CrRepository1 *iface, GDBusMethodInvocation *invocation
   return TRUE;
 }
 
+/* Import: a batch that the client compiled. The engine's async import
+ * runs it in a worker thread, in one write transaction that waits while
+ * the repository is paused and fails during a restore, as every write. */
+
+typedef struct {
+  CrImportBatch *batch;
+  gboolean dry_run;
+} ImportData;
+
+static void
+import_data_free (ImportData *data)
+{
+  cr_import_batch_unref (data->batch);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ImportData, import_data_free)
+
+typedef struct {
+  CrDaemon *daemon;
+  GDBusMethodInvocation *invocation;
+  gboolean dry_run;
+} ImportRequest;
+
+static void
+import_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ImportRequest *req = user_data;
+  g_autoptr (CrDaemon) self = req->daemon;
+  CrImportSummary summary;
+  GError *error = NULL;
+
+  if (!cr_repository_import_finish (CR_REPOSITORY (source), result, &summary, &error))
+    {
+      g_debug ("Import for %s failed: %s", g_dbus_method_invocation_get_sender (req->invocation), error->message);
+      cr_daemon_return_error (req->invocation, error);
+    }
+  else
+    {
+      if (!req->dry_run)
+        cr_repository1_set_size (self->root, cr_repository_get_size (self->repository));
+      g_debug ("%s for %s: %u classes and %u instances created, %u namespaces",
+               req->dry_run ? "Dry-run import" : "Import", g_dbus_method_invocation_get_sender (req->invocation),
+               summary.classes[CR_PUT_RESULT_CREATED], summary.instances[CR_PUT_RESULT_CREATED],
+               summary.namespaces_created);
+      cr_repository1_complete_import (self->root, req->invocation, cr_import_summary_to_variant (&summary));
+    }
+  g_free (req);
+}
+
+static void
+authorized_import (CrDaemon *self, GDBusMethodInvocation *invocation, gpointer user_data)
+{
+  g_autoptr (ImportData) data = user_data;
+  ImportRequest *req = g_new0 (ImportRequest, 1);
+
+  req->daemon = g_object_ref (self);
+  req->invocation = invocation;
+  req->dry_run = data->dry_run;
+  cr_repository_import_async (self->repository, data->batch,
+                              data->dry_run ? CR_IMPORT_FLAGS_DRY_RUN : CR_IMPORT_FLAGS_NONE, NULL,
+                              import_done_cb, req);
+}
+
+static gboolean
+handle_import (CrRepository1 *iface, GDBusMethodInvocation *invocation, GVariant *batch, gboolean dry_run,
+               CrDaemon *self)
+{
+  g_autoptr (CrImportBatch) parsed = NULL;
+  ImportData *data;
+  GError *error = NULL;
+
+  /* The size and the nesting of the batch are bounded here, like any
+   * argument; the objects in it are checked by the import. */
+  if (!cr_daemon_begin_call (self, invocation, NULL, FALSE))
+    return TRUE;
+  parsed = cr_import_batch_new_from_variant (batch, &error);
+  if (parsed == NULL)
+    {
+      cr_daemon_return_error (invocation, error);
+      return TRUE;
+    }
+  data = g_new0 (ImportData, 1);
+  data->batch = g_steal_pointer (&parsed);
+  data->dry_run = dry_run;
+  cr_daemon_authorize (self, invocation, CR_ACTION_MODIFY, authorized_import, data,
+                       (GDestroyNotify) import_data_free);
+  return TRUE;
+}
+
 /* Runs in a worker thread. */
 static GVariant *
 verify_work (gpointer data, GCancellable *cancellable, GError **error)
@@ -1942,6 +2032,7 @@ cr_daemon_new (GDBusConnection *bus, CrRepository *repository, CrAuthority *auth
   g_signal_connect (self->root, "handle-list-namespaces", G_CALLBACK (handle_list_namespaces), self);
   g_signal_connect (self->root, "handle-create-namespace", G_CALLBACK (handle_create_namespace), self);
   g_signal_connect (self->root, "handle-delete-namespace", G_CALLBACK (handle_delete_namespace), self);
+  g_signal_connect (self->root, "handle-import", G_CALLBACK (handle_import), self);
   g_signal_connect (self->root, "handle-backup", G_CALLBACK (handle_backup), self);
   g_signal_connect (self->root, "handle-restore", G_CALLBACK (handle_restore), self);
   g_signal_connect (self->root, "handle-pause", G_CALLBACK (handle_pause), self);

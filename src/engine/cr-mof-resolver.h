@@ -16,9 +16,9 @@ G_BEGIN_DECLS
  * compiler asks only for what the compilation unit does not declare
  * itself, once per name, and never writes.
  *
- * Two implementations are meant: #CrMofRepositoryResolver, over a
- * #CrRepository in the same process, and one in the client library over
- * the cimrepod D-Bus service. The compiler calls the methods from the
+ * Two implementations: #CrMofRepositoryResolver, over a #CrRepository in
+ * the same process, and CrClientMofResolver in the client library, over a
+ * CrClient (the engine in the process, or the cimrepod D-Bus service). The compiler calls the methods from the
  * thread that compiles (a worker thread for cr_mof_compiler_compile_async()),
  * synchronously: an implementation blocks until it has the answer.
  */

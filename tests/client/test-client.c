@@ -6,6 +6,7 @@
 
 #include <glib/gstdio.h>
 
+#include "cr-client-mof-resolver.h"
 #include "cr-client.h"
 #include "cr-test-utils.h"
 
@@ -961,6 +962,205 @@ test_sync_from_thread (Fixture *f, gconstpointer data)
   g_free (w.other_path);
 }
 
+/* Qualifier types, imports and the MOF resolver */
+
+static void
+test_qualifier_types (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrClient) client = open_default ();
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GPtrArray) qtypes = NULL;
+  g_autoptr (GPtrArray) missing = NULL;
+  GAsyncResult *slot = NULL;
+  CrQualifierType *key = NULL;
+
+  cr_client_enumerate_qualifier_types_async (client, NS, NULL, store_result_cb, &slot);
+  result = await_result (&slot);
+  qtypes = cr_client_enumerate_qualifier_types_finish (client, result, &error);
+  g_assert_no_error (error);
+  /* The sample declares DSP0004's Key, Description and others */
+  g_assert_cmpuint (qtypes->len, >=, 10);
+  for (guint i = 0; i < qtypes->len; i++)
+    if (g_str_equal (((CrQualifierType *) g_ptr_array_index (qtypes, i))->name, "Key"))
+      key = g_ptr_array_index (qtypes, i);
+  g_assert_nonnull (key);
+  g_assert_cmpint (key->type, ==, CR_CIM_TYPE_BOOLEAN);
+  g_assert_true (key->scope & CR_SCOPE_PROPERTY);
+  g_assert_true (key->flavor & CR_FLAVOR_DISABLE_OVERRIDE);
+
+  missing = cr_client_enumerate_qualifier_types_sync (client, "root/nowhere", NULL, &error);
+  g_assert_error (error, CR_ERROR, CR_ERROR_INVALID_NAMESPACE);
+  g_assert_null (missing);
+}
+
+/* A class of the sample's schema that names what the resolver must find
+ * in the repository: a superclass and qualifier types. */
+static const char client_mof[] =
+  "[Description (\"A unit that a timer starts\")]\n"
+  "class LNX_TimerUnit : CIM_Service\n"
+  "{\n"
+  "  [MaxLen (64)] string OnCalendar = \"daily\";\n"
+  "};\n"
+  "instance of LNX_TimerUnit\n"
+  "{\n"
+  "  Name = \"backup.timer\";\n"
+  "  OnCalendar = \"weekly\";\n"
+  "};\n";
+
+static CrImportBatch *
+compile_with_resolver (CrClient *client, const char *text, GPtrArray **out_diagnostics, GError **error)
+{
+  g_autoptr (CrMofResolver) resolver = cr_client_mof_resolver_new (client);
+  g_autoptr (CrMofCompiler) compiler = cr_mof_compiler_new (resolver);
+  g_autoptr (GBytes) bytes = g_bytes_new (text, strlen (text));
+  CrImportBatch *batch;
+
+  cr_mof_compiler_set_namespace (compiler, NS);
+  cr_mof_compiler_add_data (compiler, "timer.mof", bytes, NULL);
+  batch = cr_mof_compiler_compile_sync (compiler, NULL, error);
+  if (out_diagnostics != NULL)
+    *out_diagnostics = g_ptr_array_ref (cr_mof_compiler_get_diagnostics (compiler));
+  return batch;
+}
+
+static void
+test_import (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrClient) client = open_default ();
+  g_autoptr (CrImportBatch) batch = NULL;
+  g_autoptr (CrImportBatch) bad = cr_import_batch_new ();
+  g_autoptr (CrClass) orphan = cr_class_new ("LNX_Orphan", "LNX_Missing");
+  g_autoptr (CrClass) fine = cr_class_new ("LNX_Fine", NULL);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (CrClass) got = NULL;
+  g_autoptr (CrRepositorySummary) before = NULL;
+  g_autoptr (CrRepositorySummary) after = NULL;
+  CrImportSummary summary;
+  GAsyncResult *slot = NULL;
+
+  before = cr_client_get_summary_sync (client, NULL, &error);
+  g_assert_no_error (error);
+  batch = compile_with_resolver (client, client_mof, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (batch);
+
+  /* A dry run says what it would do, and does nothing */
+  memset (&summary, 0xff, sizeof summary);
+  g_assert_true (cr_client_import_sync (client, batch, TRUE, &summary, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.classes[CR_PUT_RESULT_CREATED], ==, 1);
+  g_assert_cmpuint (summary.instances[CR_PUT_RESULT_CREATED], ==, 1);
+  g_assert_cmpuint (summary.namespaces_created, ==, 0);
+  got = cr_client_get_class_sync (client, NS, "LNX_TimerUnit", NULL, &error);
+  g_assert_error (error, CR_ERROR, CR_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* The import itself */
+  cr_client_import_async (client, batch, FALSE, NULL, store_result_cb, &slot);
+  result = await_result (&slot);
+  g_assert_true (cr_client_import_finish (client, result, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.classes[CR_PUT_RESULT_CREATED], ==, 1);
+  g_assert_cmpuint (summary.instances[CR_PUT_RESULT_CREATED], ==, 1);
+  got = cr_client_get_class_sync (client, NS, "LNX_TimerUnit", NULL, &error);
+  g_assert_no_error (error);
+  /* Resolved against the repository's CIM_Service */
+  g_assert_true (cr_property_is_key (cr_class_find_property (got, "Name")));
+  g_assert_cmpuint (count_instances (client, "LNX_TimerUnit"), ==, 1);
+
+  /* Again: nothing changes */
+  g_assert_true (cr_client_import_sync (client, batch, FALSE, &summary, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.classes[CR_PUT_RESULT_UNCHANGED], ==, 1);
+  g_assert_cmpuint (summary.instances[CR_PUT_RESULT_UNCHANGED], ==, 1);
+  g_assert_cmpuint (summary.classes[CR_PUT_RESULT_CREATED], ==, 0);
+
+  /* A batch that the repository refuses (it did not come from the
+   * compiler) imports nothing, not even its good part */
+  cr_import_batch_add_class (bad, "root/fresh", fine);
+  cr_import_batch_add_class (bad, "root/fresh", orphan);
+  g_assert_false (cr_client_import_sync (client, bad, FALSE, &summary, NULL, &error));
+  g_assert_error (error, CR_ERROR, CR_ERROR_INVALID_SUPERCLASS);
+  g_assert_nonnull (strstr (error->message, "LNX_Missing"));
+  g_clear_error (&error);
+  after = cr_client_get_summary_sync (client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->namespace_count, ==, before->namespace_count);
+  g_assert_cmpuint (after->class_count, ==, before->class_count + 1);
+  g_assert_cmpuint (after->instance_count, ==, before->instance_count + 1);
+}
+
+static void
+test_mof_resolver (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrClient) client = open_default ();
+  g_autoptr (CrMofResolver) resolver = cr_client_mof_resolver_new (client);
+  g_autoptr (CrClass) klass = NULL;
+  g_autoptr (CrQualifierType) qtype = NULL;
+  g_autoptr (GPtrArray) diagnostics = NULL;
+  g_autoptr (CrImportBatch) batch = NULL;
+
+  /* Found, in the resolved shape */
+  klass = cr_mof_resolver_get_class (resolver, NS, "lnx_service", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (klass);
+  g_assert_nonnull (cr_class_find_method (klass, "StartService"));
+  qtype = cr_mof_resolver_get_qualifier_type (resolver, NS, "KEY", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (qtype);
+  g_assert_cmpstr (qtype->name, ==, "Key");
+
+  /* Not there: NULL without an error, as CrMofRepositoryResolver answers */
+  g_clear_object (&klass);
+  klass = cr_mof_resolver_get_class (resolver, NS, "LNX_Nothing", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (klass);
+  klass = cr_mof_resolver_get_class (resolver, "root/nowhere", "LNX_Service", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (klass);
+  g_clear_pointer (&qtype, cr_qualifier_type_free);
+  qtype = cr_mof_resolver_get_qualifier_type (resolver, NS, "Frobnicate", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (qtype);
+  qtype = cr_mof_resolver_get_qualifier_type (resolver, "root/nowhere", "Key", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (qtype);
+
+  /* What the repository does not have is an error of the compilation,
+   * at its place */
+  batch = compile_with_resolver (client, "class LNX_Bad : CIM_Nothing { [Frob] string X; };\n", &diagnostics,
+                                 &error);
+  g_assert_error (error, CR_ERROR, CR_ERROR_INVALID_SYNTAX);
+  g_assert_null (batch);
+  g_assert_true (g_str_has_prefix (error->message, "timer.mof:1:"));
+  g_assert_nonnull (strstr (error->message, "CIM_Nothing"));
+}
+
+/* The compiler calls the resolver from its worker thread */
+static void
+test_mof_resolver_async (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrClient) client = open_default ();
+  g_autoptr (CrMofResolver) resolver = cr_client_mof_resolver_new (client);
+  g_autoptr (CrMofCompiler) compiler = cr_mof_compiler_new (resolver);
+  g_autoptr (GBytes) bytes = g_bytes_new_static (client_mof, strlen (client_mof));
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (CrImportBatch) batch = NULL;
+  GAsyncResult *slot = NULL;
+
+  cr_mof_compiler_add_data (compiler, "timer.mof", bytes, NULL);
+  cr_mof_compiler_compile_async (compiler, NULL, store_result_cb, &slot);
+  result = await_result (&slot);
+  batch = cr_mof_compiler_compile_finish (compiler, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (batch);
+  g_assert_cmpuint (cr_import_batch_get_length (batch), ==, 2);
+}
+
 /* Each test starts without a default repository. */
 static void
 reset_set_up (Fixture *f, gconstpointer data)
@@ -1000,6 +1200,10 @@ main (int argc, char **argv)
   ADD ("auto-resume", test_auto_resume);
   ADD ("verify", test_verify);
   ADD ("sync-from-thread", test_sync_from_thread);
+  ADD ("qualifier-types", test_qualifier_types);
+  ADD ("import", test_import);
+  ADD ("mof-resolver", test_mof_resolver);
+  ADD ("mof-resolver-async", test_mof_resolver_async);
   status = g_test_run ();
   cr_test_dir_free (data_home);
   return status;

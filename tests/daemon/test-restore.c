@@ -268,6 +268,18 @@ test_shutting_down (Fixture *f, gconstpointer data)
   backup = cr_test_client_start_backup (late, other, &error);
   cr_test_assert_remote_error (error, CR_ERROR_SHUTTING_DOWN, "ShuttingDown");
   g_clear_error (&error);
+  {
+    /* An import is a write like the others */
+    g_autoptr (CrImportBatch) batch = cr_import_batch_new ();
+    g_autoptr (CrClass) klass = cr_class_new ("Test_DuringRestore", NULL);
+    g_autoptr (GVariant) summary = NULL;
+
+    cr_import_batch_add_class (batch, "root/test", klass);
+    cr_repository1_call_import_sync (late->repository, cr_import_batch_to_variant (batch), FALSE, &summary, NULL,
+                                     &error);
+    cr_test_assert_remote_error (error, CR_ERROR_SHUTTING_DOWN, "ShuttingDown");
+    g_clear_error (&error);
+  }
 
   release (f);
   g_assert_true (cr_test_job_watch_wait_completed (f->watch, job, 30000));

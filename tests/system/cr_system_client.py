@@ -6,6 +6,8 @@
     cr_system_client.py restore FILE      restore from FILE (opened here)
     cr_system_client.py pause [--resume]  pause; --resume resumes after
     cr_system_client.py create-namespace NS
+    cr_system_client.py import NS CLASS [--dry-run]
+                                          import a batch of one class
     cr_system_client.py count NS CLASS    open a connection and count
 
 Each prints "ok ..." or "error <D-Bus error name> <message>" and exits 0
@@ -100,6 +102,12 @@ def main(argv):
     elif command == "create-namespace":
         call(bus, "CreateNamespace", GLib.Variant("(sb)", (argv[2], True)))
         print("ok")
+    elif command == "import":
+        klass = GLib.Variant("(ssa(savu)a(susuua(savu)av)a(sua(susua(savu))a(savu)u))",
+                             (argv[3], "", [], [], []))
+        batch = [(argv[2], 1, klass)]
+        summary = call(bus, "Import", GLib.Variant("(a(suv)b)", (batch, "--dry-run" in argv))).unpack()[0]
+        print(f"ok {summary['classes'][0]}")
     elif command == "count":
         path = call(bus, "OpenNamespace", GLib.Variant("(s)", (argv[2],))).unpack()[0]
         instances = call(bus, "EnumerateInstances", GLib.Variant("(sb)", (argv[3], True)), path=path,

@@ -83,6 +83,8 @@ def main_without_polkit():
         assert not root.prop("Paused")
         result = bus.run_as_nobody(["/usr/bin/python3", CLIENT, "create-namespace", "root/nobody"])
         expect(result, "error org.cimrepo.Error.AccessDenied")
+        result = bus.run_as_nobody(["/usr/bin/python3", CLIENT, "import", "root/nobody", "Nobody_Class"])
+        expect(result, "error org.cimrepo.Error.AccessDenied")
         root.call("CreateNamespace", GLib.Variant("(sb)", ("root/admin", False)))
         root.call("Pause", GLib.Variant("(a{sv})", ({},)))
         assert root.prop("Paused")
@@ -160,6 +162,11 @@ def main():
         # Writes need org.cimrepo.modify: no rule, no agent, no change.
         result = bus.run_as_nobody(["/usr/bin/python3", CLIENT, "create-namespace", "root/nobody"])
         expect(result, "error org.cimrepo.Error.AccessDenied")
+        assert "root/nobody" not in root.call("ListNamespaces", GLib.Variant("(sb)", ("", True)))[0]
+        # Import too, and its dry run, which takes the write transaction.
+        for extra in ([], ["--dry-run"]):
+            result = bus.run_as_nobody(["/usr/bin/python3", CLIENT, "import", "root/nobody", "Nobody_Class"] + extra)
+            expect(result, "error org.cimrepo.Error.AccessDenied")
         assert "root/nobody" not in root.call("ListNamespaces", GLib.Variant("(sb)", ("", True)))[0]
 
         # The rules change: pause is allowed now.
