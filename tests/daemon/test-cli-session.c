@@ -190,6 +190,39 @@ test_pause (Fixture *f, gconstpointer data)
   g_assert_cmpint (status->status, ==, 2);
 }
 
+/* mof import through the service: the CLI compiles the files and sends
+ * the result (never a path); a dry run changes nothing; export gives
+ * back what went in */
+static void
+test_mof (Fixture *f, gconstpointer data)
+{
+  g_autofree char *qualifiers = g_test_build_filename (G_TEST_DIST, "data", "mof", "qualifiers.mof", NULL);
+  g_autofree char *inheritance = g_test_build_filename (G_TEST_DIST, "data", "mof", "valid", "inheritance.mof", NULL);
+  g_autoptr (Run) dry = RUN ("--session", "mof", "import", "--dry-run", "--namespace", "root/mof", qualifiers,
+                             inheritance);
+  g_autoptr (Run) absent = NULL;
+  g_autoptr (Run) import = NULL;
+  g_autoptr (Run) shown = NULL;
+  g_autoptr (Run) exported = NULL;
+
+  assert_ok (dry);
+  g_assert_nonnull (strstr (dry->out, "Classes: 4 created"));
+  absent = RUN ("--session", "class", "show", "--namespace", "root/mof", "Test_Leaf2");
+  g_assert_cmpint (absent->status, ==, 1);
+
+  import = RUN ("--session", "mof", "import", "--namespace", "root/mof", qualifiers, inheritance);
+  assert_ok (import);
+  g_assert_nonnull (strstr (import->out, "Classes: 4 created, 0 updated, 0 unchanged"));
+  g_assert_nonnull (strstr (import->out, "1 namespace created"));
+  shown = RUN ("--session", "class", "show", "--namespace", "root/mof", "Test_Leaf2");
+  assert_ok (shown);
+
+  exported = RUN ("--session", "mof", "export", "--namespace", "root/mof", "Test_Leaf2");
+  assert_ok (exported);
+  g_assert_nonnull (strstr (exported->out, "class Test_Leaf2 : Test_Leaf"));
+  g_assert_nonnull (strstr (exported->out, "class Test_Root"));
+}
+
 /* No service on the bus: a clear error that says what to do */
 static void
 test_not_running (Fixture *f, gconstpointer data)
@@ -212,6 +245,7 @@ main (int argc, char **argv)
   ADD ("model", test_model);
   ADD ("backup-restore", test_backup_restore);
   ADD ("pause", test_pause);
+  ADD ("mof", test_mof);
   ADD ("not-running", test_not_running);
   return g_test_run ();
 }
