@@ -245,9 +245,34 @@ add_instances (CrMofWriter *writer, CrClient *client, const char *namespace_, Cr
   return TRUE;
 }
 
+static CrClass *
+find_class (GPtrArray *classes, const char *name)
+{
+  for (guint i = 0; i < classes->len; i++)
+    if (g_ascii_strcasecmp (cr_class_get_name (g_ptr_array_index (classes, i)), name) == 0)
+      return g_ptr_array_index (classes, i);
+  return NULL;
+}
+
+/* Whether @klass is @root or derives from it, within @classes */
+static gboolean
+is_subclass_of (GPtrArray *classes, CrClass *klass, CrClass *root)
+{
+  for (guint depth = 0; klass != NULL && depth <= classes->len; depth++)
+    {
+      const char *super = cr_class_get_superclass (klass);
+
+      if (klass == root)
+        return TRUE;
+      klass = super != NULL && *super != '\0' ? find_class (classes, super) : NULL;
+    }
+  return FALSE;
+}
+
 /* Every instance of the namespace: one deep enumeration per class at the
  * top of the tree, rather than one call per class (a schema has
- * thousands of classes, and few roots). */
+ * thousands of classes, and few roots). Where the service finds such an
+ * answer too large for one D-Bus message, one class at a time. */
 static gboolean
 add_all_instances (CrMofWriter *writer, CrClient *client, const char *namespace_, GPtrArray *classes,
                    guint *n_instances, GError **error)
@@ -256,12 +281,59 @@ add_all_instances (CrMofWriter *writer, CrClient *client, const char *namespace_
     {
       CrClass *klass = g_ptr_array_index (classes, i);
       const char *super = cr_class_get_superclass (klass);
+      g_autoptr (GError) local_error = NULL;
 
-      if ((super == NULL || *super == '\0') &&
-          !add_instances (writer, client, namespace_, klass, TRUE, n_instances, error))
-        return FALSE;
+      if (super != NULL && *super != '\0')
+        continue;
+      if (add_instances (writer, client, namespace_, klass, TRUE, n_instances, &local_error))
+        continue;
+      if (!g_error_matches (local_error, CR_ERROR, CR_ERROR_LIMIT_EXCEEDED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      for (guint j = 0; j < classes->len; j++)
+        if (is_subclass_of (classes, g_ptr_array_index (classes, j), klass) &&
+            !add_instances (writer, client, namespace_, g_ptr_array_index (classes, j), FALSE, n_instances, error))
+          return FALSE;
     }
   return TRUE;
+}
+
+/* Every class of the namespace. In one deep enumeration, or, where the
+ * service finds that too large for one D-Bus message, level by level. */
+static GPtrArray *
+all_classes (CrClient *client, const char *namespace_, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GPtrArray) classes = NULL;
+  g_autoptr (GQueue) parents = g_queue_new ();
+
+  classes = cr_client_enumerate_classes_sync (client, namespace_, NULL, TRUE, NULL, &local_error);
+  if (classes != NULL || !g_error_matches (local_error, CR_ERROR, CR_ERROR_LIMIT_EXCEEDED))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return g_steal_pointer (&classes);
+    }
+  classes = g_ptr_array_new_with_free_func (g_object_unref);
+  g_queue_push_tail (parents, NULL);
+  while (!g_queue_is_empty (parents))
+    {
+      const char *parent = g_queue_pop_head (parents);
+      g_autoptr (GPtrArray) level =
+        cr_client_enumerate_classes_sync (client, namespace_, parent, FALSE, NULL, error);
+
+      if (level == NULL)
+        return NULL;
+      for (guint i = 0; i < level->len; i++)
+        {
+          CrClass *klass = g_ptr_array_index (level, i);
+
+          g_ptr_array_add (classes, g_object_ref (klass));
+          g_queue_push_tail (parents, (gpointer) cr_class_get_name (klass));
+        }
+    }
+  return g_steal_pointer (&classes);
 }
 
 static gboolean
@@ -348,7 +420,7 @@ cr_cli_cmd_mof_export (CrCli *cli, int argc, char **argv)
   if (qtypes == NULL)
     return cr_cli_fail (error);
   if (args->len == 0)
-    classes = cr_client_enumerate_classes_sync (client, namespace_, NULL, TRUE, NULL, &error);
+    classes = all_classes (client, namespace_, &error);
   else
     classes = named_classes (client, namespace_, args, &n_named, &error);
   if (classes == NULL)

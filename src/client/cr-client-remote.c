@@ -1,14 +1,19 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define _GNU_SOURCE /* memfd_create */
 #include "config.h"
 
 #define G_LOG_DOMAIN "cimrepo-client"
 
+#include <sys/mman.h>
+
 #include <gio/gunixfdlist.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "cr-client-private.h"
 #include "cr-dbus-generated.h"
 #include "cr-dbus-names.h"
+#include "cr-platform.h"
 
 /*
  * The remote backend: the cimrepod service, over D-Bus.
@@ -528,6 +533,42 @@ namespace_opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   send_call (g_steal_pointer (&task));
 }
 
+static void
+import_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+  GVariant *reply =
+    g_dbus_connection_call_with_unix_fd_list_finish (G_DBUS_CONNECTION (source), NULL, result, &error);
+
+  call_return (task, reply, error);
+}
+
+/* Import's batch travels in an anonymous file, as a D-Bus message could
+ * not hold a whole schema: @value serialized, in a list of its own. */
+static GUnixFDList *
+fd_list_holding (GVariant *value, GError **error)
+{
+  g_autoptr (GUnixFDList) fds = g_unix_fd_list_new ();
+  g_autofree char *path = NULL;
+  cr_autofd int fd = -1;
+
+#ifdef HAVE_MEMFD_CREATE
+  fd = memfd_create ("cimrepo-import", MFD_CLOEXEC);
+#endif
+  if (fd < 0)
+    {
+      fd = g_file_open_tmp ("cimrepo-import-XXXXXX", &path, error);
+      if (fd < 0)
+        return NULL;
+      (void) g_unlink (path);
+    }
+  if (!cr_fd_write_all (fd, g_variant_get_data (value), g_variant_get_size (value), error) ||
+      g_unix_fd_list_append (fds, fd, error) < 0)
+    return NULL;
+  return g_steal_pointer (&fds);
+}
+
 /* The in-arguments without the first (the namespace) */
 static GVariant *
 drop_namespace (GVariant *args)
@@ -588,6 +629,25 @@ send_call (GTask *task)
                                                 g_variant_new ("(hua{sv})", 0, op_flags, NULL),
                                                 G_VARIANT_TYPE ("(o)"), flags, CALL_TIMEOUT, fds, NULL,
                                                 job_started_cb, task);
+    }
+  else if (g_str_equal (call->method, "Import"))
+    {
+      g_autoptr (GVariant) batch = g_variant_get_child_value (call->args, 0);
+      g_autoptr (GUnixFDList) fds = NULL;
+      g_autoptr (GError) error = NULL;
+      gboolean dry_run;
+
+      g_variant_get_child (call->args, 1, "b", &dry_run);
+      fds = fd_list_holding (batch, &error);
+      if (fds == NULL)
+        {
+          call_return (task, NULL, g_steal_pointer (&error));
+          g_object_unref (task);
+          return;
+        }
+      g_dbus_connection_call_with_unix_fd_list (self->bus, name, REPOSITORY_PATH, REPOSITORY_INTERFACE, "Import",
+                                                g_variant_new ("(hb)", 0, dry_run), G_VARIANT_TYPE ("(a{sv})"),
+                                                flags, CALL_TIMEOUT, fds, cancellable, import_done_cb, task);
     }
   else if (g_str_equal (call->method, "Pause"))
     {

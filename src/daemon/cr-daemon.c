@@ -27,6 +27,10 @@
  * checked the signature; only values inside a `v` can nest further. */
 #define MAX_ARGS_BYTES (CR_MAX_OBJECT_BYTES + 64 * 1024)
 #define MAX_ARGS_DEPTH 32
+/* dbus-daemon disconnects a connection that sends a message over its
+ * max_message_size (32 MiB by default): an answer that would be larger
+ * is an error instead, or one reader could take the service off the bus. */
+#define MAX_REPLY_BYTES (24 * 1024 * 1024)
 
 /* How long a finished job stays on the bus for late readers. */
 #define JOB_LINGER_SECONDS 5
@@ -527,12 +531,28 @@ work_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
 {
   Work *work = task_data;
   GError *error = NULL;
-  GVariant *reply = work->func (work->data, cancellable, &error);
+  g_autoptr (GVariant) reply = work->func (work->data, cancellable, &error);
 
   if (reply == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, g_variant_ref_sink (reply), (GDestroyNotify) g_variant_unref);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_variant_ref_sink (reply);
+  if (g_variant_get_size (reply) > MAX_REPLY_BYTES)
+    {
+      guint64 mib = g_variant_get_size (reply) / (1024 * 1024);
+
+      g_message ("Refused an answer of %" G_GUINT64_FORMAT " MiB to %s", mib,
+                 g_dbus_method_invocation_get_sender (work->invocation));
+      g_task_return_new_error (task, CR_ERROR, CR_ERROR_LIMIT_EXCEEDED,
+                               _("The answer would be %" G_GUINT64_FORMAT " MiB, more than a D-Bus message may "
+                                 "carry (%u MiB). Ask for less at a time: a shallow enumeration, or one class "
+                                 "at a time."),
+                               mib, (guint) (MAX_REPLY_BYTES / (1024 * 1024)));
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&reply), (GDestroyNotify) g_variant_unref);
 }
 
 static void
@@ -1187,93 +1207,120 @@ handle_delete_namespace (CrRepository1 *iface, GDBusMethodInvocation *invocation
   return TRUE;
 }
 
-/* Import: a batch that the client compiled. The engine's async import
- * runs it in a worker thread, in one write transaction that waits while
- * the repository is paused and fails during a restore, as every write. */
+/* Import: a batch that the client compiled, in a file it passed. Read,
+ * checked and imported in a worker thread, once authorised: the engine's
+ * import is one write transaction that waits while the repository is
+ * paused and fails during a restore, as every write. */
+
+#define MAX_IMPORT_BYTES (256 * 1024 * 1024)
+
+static int take_fd (GDBusMethodInvocation *invocation, GUnixFDList *fd_list, GVariant *handle, gboolean want_write);
 
 typedef struct {
-  CrImportBatch *batch;
+  int fd;
   gboolean dry_run;
-} ImportData;
+  char *sender;
+  CrRepository *repository;
+} ImportCall;
 
 static void
-import_data_free (ImportData *data)
+import_call_free (ImportCall *call)
 {
-  cr_import_batch_unref (data->batch);
-  g_free (data);
+  cr_fd_closep (&call->fd);
+  g_clear_object (&call->repository);
+  g_free (call->sender);
+  g_free (call);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ImportData, import_data_free)
-
-typedef struct {
-  CrDaemon *daemon;
-  GDBusMethodInvocation *invocation;
-  gboolean dry_run;
-} ImportRequest;
-
-static void
-import_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+/* The batch in @fd, as untrusted data */
+static CrImportBatch *
+read_import_batch (int fd, GError **error)
 {
-  ImportRequest *req = user_data;
-  g_autoptr (CrDaemon) self = req->daemon;
-  CrImportSummary summary;
-  GError *error = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GVariant) variant = NULL;
+  g_autofree guint8 *data = NULL;
+  gsize got = 0;
+  guint64 size;
 
-  if (!cr_repository_import_finish (CR_REPOSITORY (source), result, &summary, &error))
+  if (!cr_fd_get_size (fd, &size, error))
+    return NULL;
+  if (size > MAX_IMPORT_BYTES)
     {
-      g_debug ("Import for %s failed: %s", g_dbus_method_invocation_get_sender (req->invocation), error->message);
-      cr_daemon_return_error (req->invocation, error);
+      g_set_error (error, CR_ERROR, CR_ERROR_LIMIT_EXCEEDED,
+                   _("The batch to import is %" G_GUINT64_FORMAT " MiB, and at most %u MiB are allowed; import the "
+                     "schema in parts"),
+                   size / (1024 * 1024), (guint) (MAX_IMPORT_BYTES / (1024 * 1024)));
+      return NULL;
     }
-  else
+  data = g_malloc (size > 0 ? size : 1);
+  /* From the start, whatever the file offset */
+  if (!cr_fd_pread_all (fd, data, size, 0, &got, error))
+    return NULL;
+  if (got != size)
     {
-      if (!req->dry_run)
-        cr_repository1_set_size (self->root, cr_repository_get_size (self->repository));
-      g_debug ("%s for %s: %u classes and %u instances created, %u namespaces",
-               req->dry_run ? "Dry-run import" : "Import", g_dbus_method_invocation_get_sender (req->invocation),
-               summary.classes[CR_PUT_RESULT_CREATED], summary.instances[CR_PUT_RESULT_CREATED],
-               summary.namespaces_created);
-      cr_repository1_complete_import (self->root, req->invocation, cr_import_summary_to_variant (&summary));
+      g_set_error_literal (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
+                           _("The batch to import changed while the service read it"));
+      return NULL;
     }
-  g_free (req);
+  bytes = g_bytes_new_take (g_steal_pointer (&data), size);
+  variant = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (CR_IMPORT_BATCH_VARIANT_TYPE), bytes, FALSE));
+  if (!g_variant_is_normal_form (variant) || !variant_depth_ok (variant, 0))
+    {
+      g_set_error_literal (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
+                           _("The file does not hold a batch to import (a serialized a(suv) GVariant in normal form, "
+                             "nested at most 32 levels)"));
+      return NULL;
+    }
+  return cr_import_batch_new_from_variant (variant, error);
+}
+
+/* Runs in a worker thread. */
+static GVariant *
+import_work (gpointer data, GCancellable *cancellable, GError **error)
+{
+  ImportCall *call = data;
+  g_autoptr (CrImportBatch) batch = read_import_batch (call->fd, error);
+  CrImportSummary summary;
+
+  if (batch == NULL)
+    return NULL;
+  if (!cr_repository_import_sync (call->repository, batch, call->dry_run ? CR_IMPORT_FLAGS_DRY_RUN : CR_IMPORT_FLAGS_NONE,
+                                  &summary, cancellable, error))
+    {
+      g_debug ("Import for %s failed: %s", call->sender, (*error)->message);
+      return NULL;
+    }
+  g_debug ("%s for %s: %u classes and %u instances created, %u namespaces", call->dry_run ? "Dry-run import" : "Import",
+           call->sender, summary.classes[CR_PUT_RESULT_CREATED], summary.instances[CR_PUT_RESULT_CREATED],
+           summary.namespaces_created);
+  return g_variant_new ("(@a{sv})", cr_import_summary_to_variant (&summary));
 }
 
 static void
 authorized_import (CrDaemon *self, GDBusMethodInvocation *invocation, gpointer user_data)
 {
-  g_autoptr (ImportData) data = user_data;
-  ImportRequest *req = g_new0 (ImportRequest, 1);
-
-  req->daemon = g_object_ref (self);
-  req->invocation = invocation;
-  req->dry_run = data->dry_run;
-  cr_repository_import_async (self->repository, data->batch,
-                              data->dry_run ? CR_IMPORT_FLAGS_DRY_RUN : CR_IMPORT_FLAGS_NONE, NULL,
-                              import_done_cb, req);
+  cr_daemon_run_in_thread (self, invocation, import_work, user_data, (GDestroyNotify) import_call_free, TRUE);
 }
 
 static gboolean
-handle_import (CrRepository1 *iface, GDBusMethodInvocation *invocation, GVariant *batch, gboolean dry_run,
-               CrDaemon *self)
+handle_import (CrRepository1 *iface, GDBusMethodInvocation *invocation, GUnixFDList *fd_list, GVariant *handle,
+               gboolean dry_run, CrDaemon *self)
 {
-  g_autoptr (CrImportBatch) parsed = NULL;
-  ImportData *data;
-  GError *error = NULL;
+  ImportCall *call;
+  int fd;
 
-  /* The size and the nesting of the batch are bounded here, like any
-   * argument; the objects in it are checked by the import. */
-  if (!cr_daemon_begin_call (self, invocation, NULL, FALSE))
+  if (!cr_daemon_begin_call (self, invocation, fd_list, TRUE))
     return TRUE;
-  parsed = cr_import_batch_new_from_variant (batch, &error);
-  if (parsed == NULL)
-    {
-      cr_daemon_return_error (invocation, error);
-      return TRUE;
-    }
-  data = g_new0 (ImportData, 1);
-  data->batch = g_steal_pointer (&parsed);
-  data->dry_run = dry_run;
-  cr_daemon_authorize (self, invocation, CR_ACTION_MODIFY, authorized_import, data,
-                       (GDestroyNotify) import_data_free);
+  fd = take_fd (invocation, fd_list, handle, FALSE);
+  if (fd < 0)
+    return TRUE;
+  call = g_new0 (ImportCall, 1);
+  call->fd = fd;
+  call->dry_run = dry_run;
+  call->sender = g_strdup (g_dbus_method_invocation_get_sender (invocation));
+  call->repository = g_object_ref (self->repository);
+  cr_daemon_authorize (self, invocation, CR_ACTION_MODIFY, authorized_import, call,
+                       (GDestroyNotify) import_call_free);
   return TRUE;
 }
 

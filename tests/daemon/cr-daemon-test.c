@@ -596,3 +596,33 @@ cr_test_call_with_fds (CrTestClient *client, const char *method, GVariant *param
                                                         (gint) cr_daemon_test_timeout (25000), fd_list, NULL,
                                                         NULL, error);
 }
+
+GUnixFDList *
+cr_test_fd_list_holding (const void *data, gsize size)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GUnixFDList) fds = g_unix_fd_list_new ();
+  g_autofree char *path = NULL;
+  int fd = g_file_open_tmp ("cimrepo-batch-XXXXXX", &path, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (write (fd, data, size), ==, (gssize) size);
+  g_unix_fd_list_append (fds, fd, &error);
+  g_assert_no_error (error);
+  close (fd);
+  return g_steal_pointer (&fds);
+}
+
+GVariant *
+cr_test_client_import (CrTestClient *client, GVariant *batch, gboolean dry_run, GError **error)
+{
+  g_autoptr (GVariant) sunk = g_variant_ref_sink (batch);
+  g_autoptr (GUnixFDList) fds = cr_test_fd_list_holding (g_variant_get_data (sunk), g_variant_get_size (sunk));
+  GVariant *summary = NULL;
+
+  if (!cr_repository1_call_import_sync (client->repository, g_variant_new_handle (0), dry_run, fds, &summary, NULL,
+                                        NULL, error))
+    return NULL;
+  return summary;
+}

@@ -104,6 +104,12 @@ void cr_daemon_test_populate (CrDaemonTest *test, guint n_items, gsize big_note_
 guint cr_test_count_remote (CrConnection1 *connection, const char *class_name);
 char *cr_test_put_remote_item (CrConnection1 *connection, const char *name, guint64 size);
 
+/* An anonymous file holding @data, in a list of its own */
+GUnixFDList *cr_test_fd_list_holding (const void *data, gsize size);
+/* Import @batch (floating or not), sent as a client sends it: in a file.
+ * Returns: (transfer full): the summary, or %NULL with @error set */
+GVariant *cr_test_client_import (CrTestClient *client, GVariant *batch, gboolean dry_run, GError **error);
+
 /* Call @method on the root object with @fd_list attached, as is. */
 GVariant *cr_test_call_with_fds (CrTestClient *client,
                                  const char *method,

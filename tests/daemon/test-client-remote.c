@@ -333,6 +333,49 @@ test_backup_cancel (Fixture *f, gconstpointer data)
     g_assert_false (g_str_has_prefix (name, "backup.cimbak"));
 }
 
+/* A batch larger than any D-Bus message may be goes through (in a
+ * file), all of it in one transaction */
+static void
+test_big_import (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrImportBatch) batch = cr_import_batch_new ();
+  g_autofree char *note = g_malloc (1024 * 1024 + 1);
+  g_autoptr (CrInstance) inst = NULL;
+  g_autoptr (GPtrArray) instances = NULL;
+  g_autoptr (CrRepositorySummary) summary_after = NULL;
+  CrImportSummary summary;
+
+  memset (note, 'n', 1024 * 1024);
+  note[1024 * 1024] = '\0';
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autoptr (CrInstance) item = cr_instance_new ("Test_Item");
+      g_autofree char *name = g_strdup_printf ("big%u", i);
+
+      cr_instance_set_property (item, "Name", g_variant_new_string (name));
+      cr_instance_set_property (item, "Note", g_variant_new_string (note));
+      cr_import_batch_add_instance (batch, NS, item);
+    }
+  g_assert_true (cr_client_import_sync (f->client, batch, FALSE, &summary, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.instances[CR_PUT_RESULT_CREATED], ==, 40);
+  inst = cr_client_get_instance_sync (f->client, NS, "Test_Item.Name=\"big39\"", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (g_variant_get_string (cr_instance_get_property (inst, "Note"), NULL)), ==, 1024 * 1024);
+
+  /* Reading all of it at once would be a message larger than the bus
+   * carries, which would cost the service its place on the bus: a
+   * clear error instead, and the service stays */
+  instances = cr_client_enumerate_instances_sync (f->client, NS, "Test_Item", TRUE, NULL, &error);
+  g_assert_null (instances);
+  g_assert_error (error, CR_ERROR, CR_ERROR_LIMIT_EXCEEDED);
+  g_clear_error (&error);
+  summary_after = cr_client_get_summary_sync (f->client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary_after->instance_count, ==, 10 + 40);
+}
+
 /* The service goes: calls fail with a message that says so; the mirror
  * drops the pause that went with it. */
 static void
@@ -381,6 +424,7 @@ main (int argc, char **argv)
               test_backup_restore, fixture_tear_down);
   g_test_add ("/cimrepo/client-remote/backup-cancel", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up,
               test_backup_cancel, fixture_tear_down);
+  g_test_add ("/cimrepo/client-remote/big-import", Fixture, NULL, fixture_set_up, test_big_import, fixture_tear_down);
   g_test_add ("/cimrepo/client-remote/service-gone", Fixture, NULL, fixture_set_up, test_service_gone,
               fixture_tear_down);
   g_test_add_func ("/cimrepo/client-remote/not-running", test_not_running);

@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
 #include "cr-daemon-test.h"
 
 /*
@@ -79,14 +83,20 @@ compile_schema (guint *out_n_qualifier_types)
 }
 
 static GVariant *
-import (CrTestClient *client, GVariant *batch, gboolean dry_run, GError **error)
+import_fds (CrTestClient *client, GUnixFDList *fds, gboolean dry_run, GError **error)
 {
-  g_autoptr (GVariant) sunk = g_variant_ref_sink (batch);
   GVariant *summary = NULL;
 
-  if (!cr_repository1_call_import_sync (client->repository, sunk, dry_run, &summary, NULL, error))
+  if (!cr_repository1_call_import_sync (client->repository, g_variant_new_handle (0), dry_run, fds, &summary, NULL,
+                                        NULL, error))
     return NULL;
   return summary;
+}
+
+static GVariant *
+import (CrTestClient *client, GVariant *batch, gboolean dry_run, GError **error)
+{
+  return cr_test_client_import (client, batch, dry_run, error);
 }
 
 static void
@@ -271,7 +281,7 @@ import_done_cb (GObject *source, GAsyncResult *result, gpointer data)
   GError **error = data;
   g_autoptr (GVariant) summary = NULL;
 
-  if (!cr_repository1_call_import_finish (CR_REPOSITORY1 (source), &summary, result, error))
+  if (!cr_repository1_call_import_finish (CR_REPOSITORY1 (source), &summary, NULL, result, error))
     g_assert_nonnull (*error);
   else
     *error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_EXISTS, "done"); /* a marker: finished */
@@ -281,6 +291,39 @@ static gboolean
 is_error_set (gpointer data)
 {
   return *(GError **) data != NULL;
+}
+
+/* The file is untrusted: too large, not a batch, or not a regular file,
+ * it is refused and nothing is done. */
+static void
+test_bad_file (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) summary = NULL;
+  g_autoptr (GUnixFDList) garbage = cr_test_fd_list_holding ("\x01\xff\x00\x07not a batch", 15);
+  g_autoptr (GUnixFDList) big = cr_test_fd_list_holding ("", 0);
+  g_autoptr (GUnixFDList) pipe_fds = g_unix_fd_list_new ();
+  int fds[2];
+
+  summary = import_fds (f->client, garbage, FALSE, &error);
+  cr_test_assert_remote_error (error, CR_ERROR_INVALID_PARAMETER, "InvalidParameter");
+  g_clear_error (&error);
+
+  /* Sparse: 300 MiB that take no room, refused by their size alone */
+  g_assert_cmpint (ftruncate (g_unix_fd_list_peek_fds (big, NULL)[0], 300 * 1024 * 1024), ==, 0);
+  summary = import_fds (f->client, big, FALSE, &error);
+  cr_test_assert_remote_error (error, CR_ERROR_LIMIT_EXCEEDED, "LimitExceeded");
+  g_clear_error (&error);
+
+  g_assert_cmpint (pipe (fds), ==, 0);
+  g_unix_fd_list_append (pipe_fds, fds[0], &error);
+  g_assert_no_error (error);
+  close (fds[0]);
+  summary = import_fds (f->client, pipe_fds, FALSE, &error);
+  cr_test_assert_remote_error (error, CR_ERROR_INVALID_PARAMETER, "InvalidParameter");
+  close (fds[1]);
+
+  g_assert_false (namespace_exists (f->client, NS));
 }
 
 /* An import is a write: it waits while the repository is paused (P2),
@@ -294,6 +337,7 @@ test_held_while_paused (Fixture *f, gconstpointer data)
   g_autoptr (CrImportBatch) batch = NULL;
   g_autoptr (GVariant) batch_v = NULL;
   g_autoptr (GVariant) options = g_variant_ref_sink (g_variant_new ("a{sv}", NULL));
+  g_autoptr (GUnixFDList) fds = NULL;
   guint n_qtypes = 0;
 
   batch = compile_schema (&n_qtypes);
@@ -301,7 +345,9 @@ test_held_while_paused (Fixture *f, gconstpointer data)
   cr_repository1_call_pause_sync (holder->repository, options, NULL, &error);
   g_assert_no_error (error);
 
-  cr_repository1_call_import (f->client->repository, batch_v, FALSE, NULL, import_done_cb, &import_error);
+  fds = cr_test_fd_list_holding (g_variant_get_data (batch_v), g_variant_get_size (batch_v));
+  cr_repository1_call_import (f->client->repository, g_variant_new_handle (0), FALSE, fds, NULL, import_done_cb,
+                              &import_error);
   /* Held: not finished after a while (a bounded wait for nothing) */
   g_assert_false (cr_test_wait_for (is_error_set, &import_error, 300));
   g_assert_false (namespace_exists (f->client, NS));
@@ -323,6 +369,7 @@ main (int argc, char **argv)
   ADD ("dry-run", test_dry_run);
   ADD ("invalid-batch", test_invalid_batch);
   ADD ("malformed", test_malformed);
+  ADD ("bad-file", test_bad_file);
   ADD ("held-while-paused", test_held_while_paused);
 #undef ADD
 

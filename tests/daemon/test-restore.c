@@ -275,8 +275,7 @@ test_shutting_down (Fixture *f, gconstpointer data)
     g_autoptr (GVariant) summary = NULL;
 
     cr_import_batch_add_class (batch, "root/test", klass);
-    cr_repository1_call_import_sync (late->repository, cr_import_batch_to_variant (batch), FALSE, &summary, NULL,
-                                     &error);
+    summary = cr_test_client_import (late, cr_import_batch_to_variant (batch), FALSE, &error);
     cr_test_assert_remote_error (error, CR_ERROR_SHUTTING_DOWN, "ShuttingDown");
     g_clear_error (&error);
   }
