@@ -349,39 +349,8 @@ append_real (GString *out, double value, gboolean real32)
 static void
 append_char16 (GString *out, const char *text)
 {
-  gunichar c = g_utf8_get_char (text);
-
   g_string_append_c (out, '\'');
-  switch (c)
-    {
-    case '\'':
-      g_string_append (out, "\\'");
-      break;
-    case '\\':
-      g_string_append (out, "\\\\");
-      break;
-    case '\b':
-      g_string_append (out, "\\b");
-      break;
-    case '\t':
-      g_string_append (out, "\\t");
-      break;
-    case '\n':
-      g_string_append (out, "\\n");
-      break;
-    case '\f':
-      g_string_append (out, "\\f");
-      break;
-    case '\r':
-      g_string_append (out, "\\r");
-      break;
-    default:
-      if (c < 0x20 || c == 0x7f)
-        g_string_append_printf (out, "\\x%04X", c);
-      else
-        g_string_append_unichar (out, c);
-      break;
-    }
+  cr_string_append_escaped_char (out, g_utf8_get_char (text), '\'', TRUE);
   g_string_append_c (out, '\'');
 }
 

@@ -30,6 +30,15 @@ void cr_string_append_quoted (GString *out,
                               const char *text,
                               gboolean escape_controls);
 
+/* Appends @c as it stands inside a literal quoted by @quote (`"` for a
+ * string, `'` for a char16), escaped as cr_string_append_quoted() escapes:
+ * a backslash before @quote and `\`, and with @escape_controls the control
+ * characters. */
+void cr_string_append_escaped_char (GString *out,
+                                    gunichar c,
+                                    gunichar quote,
+                                    gboolean escape_controls);
+
 /* Decodes one escape sequence; *@p points after the backslash and is moved
  * past the sequence. Returns FALSE for an unknown or invalid sequence. */
 gboolean cr_parse_escape (const char **p, GString *out);

@@ -1304,6 +1304,46 @@ cr_parse_escape (const char **p, GString *out)
 }
 
 void
+cr_string_append_escaped_char (GString *out, gunichar c, gunichar quote, gboolean escape_controls)
+{
+  if (c == quote || c == '\\')
+    {
+      g_string_append_c (out, '\\');
+      g_string_append_c (out, (char) c);
+    }
+  else if (escape_controls && (c < 0x20 || c == 0x7f))
+    {
+      switch (c)
+        {
+        case '\b':
+          g_string_append (out, "\\b");
+          break;
+        case '\t':
+          g_string_append (out, "\\t");
+          break;
+        case '\n':
+          g_string_append (out, "\\n");
+          break;
+        case '\f':
+          g_string_append (out, "\\f");
+          break;
+        case '\r':
+          g_string_append (out, "\\r");
+          break;
+        default:
+          /* Four digits, so that a following hex digit is not read
+           * as part of the escape. */
+          g_string_append_printf (out, "\\x%04X", c);
+          break;
+        }
+    }
+  else
+    {
+      g_string_append_unichar (out, c);
+    }
+}
+
+void
 cr_string_append_quoted (GString *out, const char *text, gboolean escape_controls)
 {
   g_string_append_c (out, '"');
@@ -1311,41 +1351,11 @@ cr_string_append_quoted (GString *out, const char *text, gboolean escape_control
     {
       guchar c = (guchar) *p;
 
-      if (c == '"' || c == '\\')
-        {
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, (char) c);
-        }
-      else if (escape_controls && (c < 0x20 || c == 0x7f))
-        {
-          switch (c)
-            {
-            case '\b':
-              g_string_append (out, "\\b");
-              break;
-            case '\t':
-              g_string_append (out, "\\t");
-              break;
-            case '\n':
-              g_string_append (out, "\\n");
-              break;
-            case '\f':
-              g_string_append (out, "\\f");
-              break;
-            case '\r':
-              g_string_append (out, "\\r");
-              break;
-            default:
-              /* Four digits, so that a following hex digit is not read
-               * as part of the escape. */
-              g_string_append_printf (out, "\\x%04X", c);
-              break;
-            }
-        }
+      /* The bytes of a multi-byte character never need an escape. */
+      if (c >= 0x80)
+        g_string_append_c (out, (char) c);
       else
-        {
-          g_string_append_c (out, (char) c);
-        }
+        cr_string_append_escaped_char (out, c, '"', escape_controls);
     }
   g_string_append_c (out, '"');
 }
