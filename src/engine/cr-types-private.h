@@ -6,7 +6,8 @@
 G_BEGIN_DECLS
 
 /* Helpers shared by the CIM model (cr-types.c, cr-qualifier.c, cr-class.c,
- * cr-object-path.c, cr-instance.c). Not installed. */
+ * cr-object-path.c, cr-instance.c) and the MOF compiler and writer. Not
+ * installed. */
 
 /* How many characters of a name or value an error message quotes. */
 #define CR_DISPLAY_CHARS 64
@@ -44,5 +45,26 @@ void cr_string_append_escaped_char (GString *out,
 gboolean cr_parse_escape (const char **p, GString *out);
 
 void cr_format_real (GString *out, double value, gboolean real32);
+
+/* An integer of any CIM type, as read from text before its type is known:
+ * -magnitude when negative. */
+typedef struct {
+  gboolean negative;
+  gboolean overflow; /* beyond 64 bits: out of range for every type */
+  guint64 magnitude;
+} CrInt;
+
+/* The bounds of the integer CIM type @element in decimal, for messages
+ * (numbers go into them as text: a format macro inside _() would hide the
+ * message from xgettext). Empty strings for a type that is not an integer
+ * type. */
+void cr_int_type_range_to_text (CrCimType element,
+                                char **out_min,
+                                char **out_max);
+
+/* @n as a value of the integer CIM type @element (sint8 is held in an
+ * int16), with a reference of its own; NULL when @element is not an
+ * integer type or @n is out of its range. */
+GVariant *cr_int_to_variant (CrCimType element, const CrInt *n);
 
 G_END_DECLS

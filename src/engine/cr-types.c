@@ -41,8 +41,8 @@ static const CrTypeInfo type_infos[] = {
   { CR_CIM_TYPE_REFERENCE, "reference", "reference[]", "s", "as" },
 };
 
-/* The range of each integer type, so that coercion and parsing share one
- * table. */
+/* The range of each integer type, so that coercion, parsing and the MOF
+ * compiler share one table. */
 typedef struct {
   CrCimType type;
   gint64 min;
@@ -59,13 +59,6 @@ static const CrIntRange int_ranges[] = {
   { CR_CIM_TYPE_UINT64, 0, G_MAXUINT64 },
   { CR_CIM_TYPE_SINT64, G_MININT64, G_MAXINT64 },
 };
-
-/* An integer of any CIM type: -magnitude when negative. */
-typedef struct {
-  gboolean negative;
-  gboolean overflow;   /* beyond 64 bits: out of range for every type */
-  guint64 magnitude;
-} CrInt;
 
 static const CrTypeInfo *
 type_info_lookup (guint type)
@@ -89,6 +82,67 @@ int_range_lookup (CrCimType element)
         return &int_ranges[i];
     }
   return NULL;
+}
+
+void
+cr_int_type_range_to_text (CrCimType element, char **out_min, char **out_max)
+{
+  const CrIntRange *range = int_range_lookup (element);
+
+  if (range == NULL)
+    {
+      *out_min = g_strdup ("");
+      *out_max = g_strdup ("");
+      return;
+    }
+  *out_min = g_strdup_printf ("%" G_GINT64_FORMAT, range->min);
+  *out_max = g_strdup_printf ("%" G_GUINT64_FORMAT, range->max);
+}
+
+GVariant *
+cr_int_to_variant (CrCimType element, const CrInt *n)
+{
+  const CrIntRange *range = int_range_lookup (element);
+  gboolean fits;
+  gint64 s = 0;
+
+  if (range == NULL || n->overflow)
+    return NULL;
+  if (n->negative)
+    {
+      /* magnitude is at most 2^63 here only if the value is an int64. */
+      fits = n->magnitude <= (guint64) G_MAXINT64 + 1;
+      if (fits)
+        {
+          s = -(gint64) (n->magnitude - 1) - 1;
+          fits = s >= range->min;
+        }
+    }
+  else
+    {
+      fits = n->magnitude <= range->max;
+      s = (gint64) n->magnitude;
+    }
+  if (!fits)
+    return NULL;
+  switch ((int) element)
+    {
+    case CR_CIM_TYPE_UINT8:
+      return g_variant_ref_sink (g_variant_new_byte ((guint8) s));
+    case CR_CIM_TYPE_SINT8:
+    case CR_CIM_TYPE_SINT16:
+      return g_variant_ref_sink (g_variant_new_int16 ((gint16) s));
+    case CR_CIM_TYPE_UINT16:
+      return g_variant_ref_sink (g_variant_new_uint16 ((guint16) s));
+    case CR_CIM_TYPE_SINT32:
+      return g_variant_ref_sink (g_variant_new_int32 ((gint32) s));
+    case CR_CIM_TYPE_UINT32:
+      return g_variant_ref_sink (g_variant_new_uint32 ((guint32) s));
+    case CR_CIM_TYPE_SINT64:
+      return g_variant_ref_sink (g_variant_new_int64 (s));
+    default:
+      return g_variant_ref_sink (g_variant_new_uint64 (n->magnitude));
+    }
 }
 
 static const char *
@@ -787,57 +841,21 @@ int_to_text (CrInt n)
 static GVariant *
 make_int (CrCimType element, CrInt n, const char *what, gssize index, GError **error)
 {
-  const CrIntRange *range = int_range_lookup (element);
-  gboolean fits;
-  gint64 s = 0;
+  GVariant *result = cr_int_to_variant (element, &n);
 
-  if (n.negative)
-    {
-      /* magnitude is at most 2^63 here only if the value is an int64. */
-      fits = n.magnitude <= (guint64) G_MAXINT64 + 1;
-      if (fits)
-        {
-          s = -(gint64) (n.magnitude - 1) - 1;
-          fits = s >= range->min;
-        }
-    }
-  else
-    {
-      fits = n.magnitude <= range->max;
-      s = (gint64) n.magnitude;
-    }
-  if (!fits)
+  if (result == NULL)
     {
       g_autofree char *label = what_label (what, index);
       g_autofree char *text = int_to_text (n);
-      /* Numbers go in as text: a format macro inside _() would hide the
-       * message from xgettext. */
-      g_autofree char *min = g_strdup_printf ("%" G_GINT64_FORMAT, range->min);
-      g_autofree char *max = g_strdup_printf ("%" G_GUINT64_FORMAT, range->max);
+      g_autofree char *min = NULL;
+      g_autofree char *max = NULL;
 
+      cr_int_type_range_to_text (element, &min, &max);
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
                    _("%s: %s is out of range for %s (%s to %s)"),
                    label, text, cr_cim_type_to_string (element), min, max);
-      return NULL;
     }
-  switch ((int) element)
-    {
-    case CR_CIM_TYPE_UINT8:
-      return g_variant_ref_sink (g_variant_new_byte ((guint8) s));
-    case CR_CIM_TYPE_SINT8:
-    case CR_CIM_TYPE_SINT16:
-      return g_variant_ref_sink (g_variant_new_int16 ((gint16) s));
-    case CR_CIM_TYPE_UINT16:
-      return g_variant_ref_sink (g_variant_new_uint16 ((guint16) s));
-    case CR_CIM_TYPE_SINT32:
-      return g_variant_ref_sink (g_variant_new_int32 ((gint32) s));
-    case CR_CIM_TYPE_UINT32:
-      return g_variant_ref_sink (g_variant_new_uint32 ((guint32) s));
-    case CR_CIM_TYPE_SINT64:
-      return g_variant_ref_sink (g_variant_new_int64 (s));
-    default:
-      return g_variant_ref_sink (g_variant_new_uint64 (n.magnitude));
-    }
+  return result;
 }
 
 /* real32 values are kept at float precision, as WMI's VT_R4 keeps them,
