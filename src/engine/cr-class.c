@@ -1354,17 +1354,6 @@ cr_class_new_from_variant (GVariant *variant, GError **error)
 
 /* Resolution */
 
-static gboolean
-qualifier_values_equal (GVariant *a, GVariant *b)
-{
-  /* `[Key]` (no value) and `Key(true)` say the same thing. */
-  if (a == NULL && b != NULL && g_variant_is_of_type (b, G_VARIANT_TYPE_BOOLEAN))
-    return g_variant_get_boolean (b);
-  if (b == NULL && a != NULL && g_variant_is_of_type (a, G_VARIANT_TYPE_BOOLEAN))
-    return g_variant_get_boolean (a);
-  return cr_variant_equal0 (a, b);
-}
-
 /* Merges an element's qualifiers with those it inherits. Inherited ones
  * come first, in the superclass's order, with local restatements in their
  * place; then the new local ones. Restricted qualifiers are not
@@ -1389,7 +1378,7 @@ merge_qualifiers (GPtrArray *inherited, GPtrArray *local, GError **error)
       if (mine != NULL && (mine->flavor & CR_FLAVOR_PROPAGATED) == 0)
         {
           if ((parent->flavor & CR_FLAVOR_DISABLE_OVERRIDE) &&
-              !qualifier_values_equal (parent->value, mine->value))
+              !cr_qualifier_values_equal (parent->value, mine->value))
             {
               g_autofree char *shown = cr_text_for_display (parent->name);
 

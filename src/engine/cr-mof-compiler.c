@@ -763,17 +763,6 @@ scope_to_string (CrScope scope)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
-static gboolean
-qualifier_values_equal (GVariant *a, GVariant *b)
-{
-  /* "Key" without a value and Key(true) say the same thing. */
-  if (a == NULL && b != NULL && g_variant_is_of_type (b, G_VARIANT_TYPE_BOOLEAN))
-    return g_variant_get_boolean (b);
-  if (b == NULL && a != NULL && g_variant_is_of_type (a, G_VARIANT_TYPE_BOOLEAN))
-    return g_variant_get_boolean (a);
-  return cr_variant_equal0 (a, b);
-}
-
 /* What an element is, for scopes and messages. */
 typedef struct {
   CrScope accepted;     /* the scopes that allow a qualifier here */
@@ -856,7 +845,7 @@ compile_qualifiers (Compile *c, const char *namespace_, const CrMofQualifierList
               ok = FALSE;
               continue;
             }
-          if (!qualifier_values_equal (parent->value, value))
+          if (!cr_qualifier_values_equal (parent->value, value))
             {
               cr_mof_sink_error (c->sink, &q->pos,
                                  _("qualifier “%s” is DisableOverride in the superclass: "

@@ -537,3 +537,14 @@ cr_qualifier_type_new_from_variant (GVariant *variant, GError **error)
   return cr_qualifier_type_new (name, (CrCimType) type, value,
                                 (CrScope) scope, (CrFlavor) flavor);
 }
+
+gboolean
+cr_qualifier_values_equal (GVariant *a, GVariant *b)
+{
+  /* `[Key]` (no value) and `Key(true)` say the same thing. */
+  if (a == NULL && b != NULL && g_variant_is_of_type (b, G_VARIANT_TYPE_BOOLEAN))
+    return g_variant_get_boolean (b);
+  if (b == NULL && a != NULL && g_variant_is_of_type (a, G_VARIANT_TYPE_BOOLEAN))
+    return g_variant_get_boolean (a);
+  return cr_variant_equal0 (a, b);
+}
