@@ -43,34 +43,6 @@ G_DEFINE_BOXED_TYPE (CrProperty, cr_property, cr_property_copy, cr_property_free
 G_DEFINE_BOXED_TYPE (CrParameter, cr_parameter, cr_parameter_copy, cr_parameter_free)
 G_DEFINE_BOXED_TYPE (CrMethod, cr_method, cr_method_copy, cr_method_free)
 
-static GVariant *
-optional_to_variant (GVariant *value)
-{
-  if (value == NULL)
-    return g_variant_new_array (G_VARIANT_TYPE_VARIANT, NULL, 0);
-  return g_variant_new_array (G_VARIANT_TYPE_VARIANT, (GVariant *[]) { g_variant_new_variant (value) }, 1);
-}
-
-static gboolean
-optional_from_variant (GVariant *av, GVariant **out_value, GError **error)
-{
-  g_autoptr (GVariant) boxed = NULL;
-  gsize n = g_variant_n_children (av);
-
-  *out_value = NULL;
-  if (n == 0)
-    return TRUE;
-  if (n > 1)
-    {
-      g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("an optional value has at most one element, not %lu"), (gulong) n);
-      return FALSE;
-    }
-  boxed = g_variant_get_child_value (av, 0);
-  *out_value = g_variant_get_variant (boxed);
-  return TRUE;
-}
-
 static void
 set_wrong_variant_type (GError **error, const char *what, const char *expected, GVariant *variant)
 {
@@ -361,7 +333,7 @@ cr_property_to_variant (const CrProperty *property)
                         (guint32) property->array_size,
                         (guint32) property->flags,
                         cr_qualifiers_to_variant (property->qualifiers),
-                        optional_to_variant (property->default_value));
+                        cr_optional_to_variant (property->default_value));
 }
 
 /**
@@ -398,7 +370,7 @@ cr_property_new_from_variant (GVariant *variant, GError **error)
   property->reference_class = *reference_class != '\0' ? g_strdup (reference_class) : NULL;
   property->array_size = array_size;
   property->flags = (CrElementFlags) flags;
-  if (!optional_from_variant (av, &property->default_value, error) ||
+  if (!cr_optional_from_variant (av, &property->default_value, error) ||
       (list = cr_qualifiers_new_from_variant (qualifiers, error)) == NULL)
     {
       g_autofree char *shown = cr_text_for_display (name);

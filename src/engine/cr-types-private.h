@@ -25,6 +25,16 @@ gboolean cr_variant_check_value_shape (GVariant *value,
 
 gboolean cr_variant_equal0 (GVariant *a, GVariant *b);
 
+/* The `av` convention of the wire forms for a value that may be CIM NULL:
+ * no element for NULL, one otherwise. to_variant() returns a floating
+ * array; @value may be floating. from_variant() sets *@out_value to the
+ * value, or NULL, and refuses more than one element; its message expects
+ * the caller to prefix what the value belongs to. */
+GVariant *cr_optional_to_variant (GVariant *value);
+gboolean cr_optional_from_variant (GVariant *av,
+                                   GVariant **out_value,
+                                   GError **error);
+
 /* Appends @text in double quotes. With @escape_controls, control characters
  * are escaped too (`\n`, `\t`, `\x001B`, …); otherwise only `\` and `"`. */
 void cr_string_append_quoted (GString *out,

@@ -1321,6 +1321,34 @@ cr_parse_escape (const char **p, GString *out)
   return TRUE;
 }
 
+GVariant *
+cr_optional_to_variant (GVariant *value)
+{
+  if (value == NULL)
+    return g_variant_new_array (G_VARIANT_TYPE_VARIANT, NULL, 0);
+  return g_variant_new_array (G_VARIANT_TYPE_VARIANT, (GVariant *[]) { g_variant_new_variant (value) }, 1);
+}
+
+gboolean
+cr_optional_from_variant (GVariant *av, GVariant **out_value, GError **error)
+{
+  g_autoptr (GVariant) boxed = NULL;
+  gsize n = g_variant_n_children (av);
+
+  *out_value = NULL;
+  if (n == 0)
+    return TRUE;
+  if (n > 1)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
+                   _("an optional value has at most one element, not %lu"), (gulong) n);
+      return FALSE;
+    }
+  boxed = g_variant_get_child_value (av, 0);
+  *out_value = g_variant_get_variant (boxed);
+  return TRUE;
+}
+
 void
 cr_string_append_escaped_char (GString *out, gunichar c, gunichar quote, gboolean escape_controls)
 {
