@@ -364,25 +364,13 @@ append_scalar (GString *out, CrCimType element, GVariant *value)
       g_string_append (out, g_variant_get_boolean (value) ? "TRUE" : "FALSE");
       break;
     case G_VARIANT_CLASS_BYTE:
-      g_string_append_printf (out, "%u", g_variant_get_byte (value));
-      break;
     case G_VARIANT_CLASS_INT16:
-      g_string_append_printf (out, "%d", g_variant_get_int16 (value));
-      break;
     case G_VARIANT_CLASS_UINT16:
-      g_string_append_printf (out, "%u", g_variant_get_uint16 (value));
-      break;
     case G_VARIANT_CLASS_INT32:
-      g_string_append_printf (out, "%d", g_variant_get_int32 (value));
-      break;
     case G_VARIANT_CLASS_UINT32:
-      g_string_append_printf (out, "%u", g_variant_get_uint32 (value));
-      break;
     case G_VARIANT_CLASS_INT64:
-      g_string_append_printf (out, "%" G_GINT64_FORMAT, g_variant_get_int64 (value));
-      break;
     case G_VARIANT_CLASS_UINT64:
-      g_string_append_printf (out, "%" G_GUINT64_FORMAT, g_variant_get_uint64 (value));
+      cr_string_append_integer (out, value);
       break;
     case G_VARIANT_CLASS_DOUBLE:
       append_real (out, g_variant_get_double (value), element == CR_CIM_TYPE_REAL32);

@@ -771,25 +771,13 @@ append_key_value (GString *out, GVariant *value)
       g_string_append (out, g_variant_get_boolean (value) ? "TRUE" : "FALSE");
       return;
     case 'y':
-      g_string_append_printf (out, "%u", g_variant_get_byte (value));
-      return;
     case 'n':
-      g_string_append_printf (out, "%d", g_variant_get_int16 (value));
-      return;
     case 'q':
-      g_string_append_printf (out, "%u", g_variant_get_uint16 (value));
-      return;
     case 'i':
-      g_string_append_printf (out, "%d", g_variant_get_int32 (value));
-      return;
     case 'u':
-      g_string_append_printf (out, "%u", g_variant_get_uint32 (value));
-      return;
     case 'x':
-      g_string_append_printf (out, "%" G_GINT64_FORMAT, g_variant_get_int64 (value));
-      return;
     case 't':
-      g_string_append_printf (out, "%" G_GUINT64_FORMAT, g_variant_get_uint64 (value));
+      cr_string_append_integer (out, value);
       return;
     case 'd':
       {

@@ -56,6 +56,10 @@ gboolean cr_parse_escape (const char **p, GString *out);
 
 void cr_format_real (GString *out, double value, gboolean real32);
 
+/* Appends the value of an integer GVariant (y, n, q, i, u, x or t) in
+ * decimal. */
+void cr_string_append_integer (GString *out, GVariant *value);
+
 /* An integer of any CIM type, as read from text before its type is known:
  * -magnitude when negative. */
 typedef struct {

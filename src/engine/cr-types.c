@@ -1406,6 +1406,37 @@ cr_string_append_quoted (GString *out, const char *text, gboolean escape_control
   g_string_append_c (out, '"');
 }
 
+void
+cr_string_append_integer (GString *out, GVariant *value)
+{
+  switch (g_variant_get_type_string (value)[0])
+    {
+    case 'y':
+      g_string_append_printf (out, "%u", g_variant_get_byte (value));
+      break;
+    case 'n':
+      g_string_append_printf (out, "%d", g_variant_get_int16 (value));
+      break;
+    case 'q':
+      g_string_append_printf (out, "%u", g_variant_get_uint16 (value));
+      break;
+    case 'i':
+      g_string_append_printf (out, "%d", g_variant_get_int32 (value));
+      break;
+    case 'u':
+      g_string_append_printf (out, "%u", g_variant_get_uint32 (value));
+      break;
+    case 'x':
+      g_string_append_printf (out, "%" G_GINT64_FORMAT, g_variant_get_int64 (value));
+      break;
+    case 't':
+      g_string_append_printf (out, "%" G_GUINT64_FORMAT, g_variant_get_uint64 (value));
+      break;
+    default:
+      g_return_if_reached ();
+    }
+}
+
 /* The shortest text that reads back as the same value: %.17g would turn
  * 0.1 into 0.10000000000000001. */
 void
@@ -1448,25 +1479,13 @@ append_value (GString *out, CrCimType element, GVariant *value)
       g_string_append (out, g_variant_get_boolean (value) ? "true" : "false");
       return;
     case 'y':
-      g_string_append_printf (out, "%u", g_variant_get_byte (value));
-      return;
     case 'n':
-      g_string_append_printf (out, "%d", g_variant_get_int16 (value));
-      return;
     case 'q':
-      g_string_append_printf (out, "%u", g_variant_get_uint16 (value));
-      return;
     case 'i':
-      g_string_append_printf (out, "%d", g_variant_get_int32 (value));
-      return;
     case 'u':
-      g_string_append_printf (out, "%u", g_variant_get_uint32 (value));
-      return;
     case 'x':
-      g_string_append_printf (out, "%" G_GINT64_FORMAT, g_variant_get_int64 (value));
-      return;
     case 't':
-      g_string_append_printf (out, "%" G_GUINT64_FORMAT, g_variant_get_uint64 (value));
+      cr_string_append_integer (out, value);
       return;
     case 'd':
       cr_format_real (out, g_variant_get_double (value), element == CR_CIM_TYPE_REAL32);
