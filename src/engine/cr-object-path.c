@@ -309,6 +309,7 @@ parse_number_value (const char *text, const char **p, GError **error)
   const char *digits;
   g_autofree char *token = NULL;
   gboolean negative = FALSE;
+  gboolean hex;
 
   while (*q != '\0' && *q != ',')
     q++;
@@ -317,50 +318,22 @@ parse_number_value (const char *text, const char **p, GError **error)
   if (*digits == '+' || *digits == '-')
     negative = *digits++ == '-';
 
-  if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X') && is_digits (digits + 2, q, TRUE))
+  hex = digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X') && is_digits (digits + 2, q, TRUE);
+  if (hex || is_digits (digits, q, FALSE))
     {
+      guint base = hex ? 16 : 10;
       guint64 magnitude = 0;
 
-      for (const char *d = digits + 2; d < q; d++)
+      for (const char *d = hex ? digits + 2 : digits; d < q; d++)
         {
           guint v = (guint) g_ascii_xdigit_value (*d);
 
-          if (magnitude > (G_MAXUINT64 - v) / 16)
+          if (magnitude > (G_MAXUINT64 - v) / base)
             {
               set_path_error (error, text, start, _("the number is too large"));
               return NULL;
             }
-          magnitude = magnitude * 16 + v;
-        }
-      *p = q;
-      if (negative)
-        {
-          if (magnitude > (guint64) G_MAXINT64 + 1)
-            {
-              set_path_error (error, text, start, _("the number is too small"));
-              return NULL;
-            }
-          return g_variant_new_int64 (magnitude == 0 ? 0 : -(gint64) (magnitude - 1) - 1);
-        }
-      if (magnitude > G_MAXINT64)
-        return g_variant_new_uint64 (magnitude);
-      return g_variant_new_int64 ((gint64) magnitude);
-    }
-
-  if (is_digits (digits, q, FALSE))
-    {
-      guint64 magnitude = 0;
-
-      for (const char *d = digits; d < q; d++)
-        {
-          guint v = (guint) (*d - '0');
-
-          if (magnitude > (G_MAXUINT64 - v) / 10)
-            {
-              set_path_error (error, text, start, _("the number is too large"));
-              return NULL;
-            }
-          magnitude = magnitude * 10 + v;
+          magnitude = magnitude * base + v;
         }
       *p = q;
       if (negative)
