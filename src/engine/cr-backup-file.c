@@ -15,13 +15,6 @@
 #include "cr-error.h"
 #include "cr-platform.h"
 
-#ifndef O_CLOEXEC
-#define O_CLOEXEC 0
-#endif
-#ifndef O_BINARY
-#define O_BINARY 0
-#endif
-
 #define CR_BACKUP_GENERATOR "cimrepo " PACKAGE_VERSION
 
 /* magic, format version, metadata length */
