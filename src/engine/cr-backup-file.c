@@ -346,7 +346,10 @@ cr_backup_writer_new (int fd, const CrBackupHeaderFields *fields, GError **error
   if (meta_len > CR_BACKUP_MAX_METADATA)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_LIMIT_EXCEEDED,
-                   _("The backup's description takes %zu bytes, more than the %u that fit in its header; the repository's path or name is too long"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The backup's description takes %zu byte, more than the %u that fit in its header; the repository's path or name is too long",
+                                "The backup's description takes %zu bytes, more than the %u that fit in its header; the repository's path or name is too long",
+                                meta_len),
                    meta_len, (guint) CR_BACKUP_MAX_METADATA);
       return NULL;
     }
@@ -698,7 +701,10 @@ reader_open (CrBackupReader *reader, GError **error)
   if (meta_len > CR_BACKUP_MAX_METADATA)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_CORRUPT_BACKUP,
-                   _("The backup's header is damaged: it claims %u bytes of metadata, more than the %u allowed. Use another backup."),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The backup's header is damaged: it claims %u byte of metadata, more than the %u allowed. Use another backup.",
+                                "The backup's header is damaged: it claims %u bytes of metadata, more than the %u allowed. Use another backup.",
+                                meta_len),
                    meta_len, (guint) CR_BACKUP_MAX_METADATA);
       return FALSE;
     }
@@ -750,7 +756,10 @@ reader_open (CrBackupReader *reader, GError **error)
   if (block_size < MIN_BLOCK_SIZE || block_size > MAX_BLOCK_SIZE)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_CORRUPT_BACKUP,
-                   _("The backup's header is damaged: its block size of %u bytes is not valid. Use another backup."),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The backup's header is damaged: its block size of %u byte is not valid. Use another backup.",
+                                "The backup's header is damaged: its block size of %u bytes is not valid. Use another backup.",
+                                block_size),
                    block_size);
       return FALSE;
     }

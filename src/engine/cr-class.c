@@ -93,7 +93,10 @@ validate_typed (CrCimType type, const char *reference_class, guint array_size, G
   if (array_size > CR_MAX_ARRAY_ELEMENTS)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("an array has at most %d elements, not %u"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "an array has at most %d element, not %u",
+                                "an array has at most %d elements, not %u",
+                                CR_MAX_ARRAY_ELEMENTS),
                    CR_MAX_ARRAY_ELEMENTS, array_size);
       return FALSE;
     }
@@ -134,7 +137,10 @@ validate_property (const CrProperty *property, GError **error)
           g_variant_n_children (property->default_value) > property->array_size)
         {
           g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                       _("%s: the array has room for %u elements, not %lu"),
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "%s: the array has room for %u element, not %lu",
+                                    "%s: the array has room for %u elements, not %lu",
+                                    property->array_size),
                        what, property->array_size,
                        (gulong) g_variant_n_children (property->default_value));
           return FALSE;
@@ -205,7 +211,10 @@ validate_method (const CrMethod *method, GError **error)
   if (method->parameters->len > CR_MAX_PARAMETERS)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("method “%s”: a method has at most %d parameters, not %u"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "method “%s”: a method has at most %d parameter, not %u",
+                                "method “%s”: a method has at most %d parameters, not %u",
+                                CR_MAX_PARAMETERS),
                    shown, CR_MAX_PARAMETERS, method->parameters->len);
       return FALSE;
     }
@@ -579,7 +588,10 @@ method_new_from_variant (GVariant *variant, GError **error)
   if (n > CR_MAX_PARAMETERS)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("method “%s”: a method has at most %d parameters, not %lu"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "method “%s”: a method has at most %d parameter, not %lu",
+                                "method “%s”: a method has at most %d parameters, not %lu",
+                                CR_MAX_PARAMETERS),
                    shown, CR_MAX_PARAMETERS, (gulong) n);
       return NULL;
     }
@@ -1058,6 +1070,7 @@ validate_elements (CrClass *klass, GError **error)
 {
   g_autoptr (GHashTable) seen = NULL;
   g_autoptr (GVariant) serialized = NULL;
+  gsize size;
   guint n_keys = 0;
 
   if (!cr_name_is_valid (klass->name, error))
@@ -1082,7 +1095,10 @@ validate_elements (CrClass *klass, GError **error)
   if (klass->properties->len > CR_MAX_PROPERTIES)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("a class has at most %d properties, inherited ones included, not %u"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "a class has at most %d property, inherited ones included, not %u",
+                                "a class has at most %d properties, inherited ones included, not %u",
+                                CR_MAX_PROPERTIES),
                    CR_MAX_PROPERTIES, klass->properties->len);
       return FALSE;
     }
@@ -1109,7 +1125,10 @@ validate_elements (CrClass *klass, GError **error)
   if (n_keys > CR_MAX_KEY_PROPERTIES)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("a class has at most %d key properties, not %u"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "a class has at most %d key property, not %u",
+                                "a class has at most %d key properties, not %u",
+                                CR_MAX_KEY_PROPERTIES),
                    CR_MAX_KEY_PROPERTIES, n_keys);
       return FALSE;
     }
@@ -1117,7 +1136,10 @@ validate_elements (CrClass *klass, GError **error)
   if (klass->methods->len > CR_MAX_METHODS)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("a class has at most %d methods, not %u"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "a class has at most %d method, not %u",
+                                "a class has at most %d methods, not %u",
+                                CR_MAX_METHODS),
                    CR_MAX_METHODS, klass->methods->len);
       return FALSE;
     }
@@ -1144,11 +1166,15 @@ validate_elements (CrClass *klass, GError **error)
   if (class_size_bound (klass) <= CR_MAX_OBJECT_BYTES / 2)
     return TRUE;
   serialized = g_variant_ref_sink (cr_class_to_variant (klass));
-  if (g_variant_get_size (serialized) > CR_MAX_OBJECT_BYTES)
+  size = g_variant_get_size (serialized);
+  if (size > CR_MAX_OBJECT_BYTES)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("the class takes %lu bytes, more than the limit of %d"),
-                   (gulong) g_variant_get_size (serialized), CR_MAX_OBJECT_BYTES);
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "the class takes %lu byte, more than the limit of %d",
+                                "the class takes %lu bytes, more than the limit of %d",
+                                (gulong) size),
+                   (gulong) size, CR_MAX_OBJECT_BYTES);
       return FALSE;
     }
   return TRUE;
@@ -1239,7 +1265,10 @@ read_elements (CrClass *klass, GVariant *variant, GError **error)
   if (n > CR_MAX_PROPERTIES)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("a class has at most %d properties, inherited ones included, not %lu"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "a class has at most %d property, inherited ones included, not %lu",
+                                "a class has at most %d properties, inherited ones included, not %lu",
+                                CR_MAX_PROPERTIES),
                    CR_MAX_PROPERTIES, (gulong) n);
       return FALSE;
     }
@@ -1258,7 +1287,10 @@ read_elements (CrClass *klass, GVariant *variant, GError **error)
   if (n > CR_MAX_METHODS)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("a class has at most %d methods, not %lu"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "a class has at most %d method, not %lu",
+                                "a class has at most %d methods, not %lu",
+                                CR_MAX_METHODS),
                    CR_MAX_METHODS, (gulong) n);
       return FALSE;
     }
@@ -1306,7 +1338,10 @@ cr_class_new_from_variant (GVariant *variant, GError **error)
   if (g_variant_get_size (variant) > CR_MAX_OBJECT_BYTES)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("A class takes at most %d bytes, not %lu"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "A class takes at most %d byte, not %lu",
+                                "A class takes at most %d bytes, not %lu",
+                                CR_MAX_OBJECT_BYTES),
                    CR_MAX_OBJECT_BYTES, (gulong) g_variant_get_size (variant));
       return NULL;
     }

@@ -948,7 +948,11 @@ compile_property (Compile *c, const CrMofDecl *decl, const CrMofFeature *f, CrCl
         return NULL;
       if (value != NULL && f->type.array_size != 0 && g_variant_n_children (value) > f->type.array_size)
         {
-          cr_mof_sink_error (c->sink, &f->default_value->pos, _("the array has room for %u elements, not %lu"),
+          cr_mof_sink_error (c->sink, &f->default_value->pos,
+                             g_dngettext (GETTEXT_PACKAGE,
+                                          "the array has room for %u element, not %lu",
+                                          "the array has room for %u elements, not %lu",
+                                          f->type.array_size),
                              f->type.array_size, (gulong) g_variant_n_children (value));
           return NULL;
         }
@@ -1339,7 +1343,11 @@ compile_instance (Compile *c, InstanceEntry *entry)
       }
       if (value != NULL && property->array_size != 0 && g_variant_n_children (value) > property->array_size)
         {
-          cr_mof_sink_error (c->sink, &pv->value->pos, _("the array has room for %u elements, not %lu"),
+          cr_mof_sink_error (c->sink, &pv->value->pos,
+                             g_dngettext (GETTEXT_PACKAGE,
+                                          "the array has room for %u element, not %lu",
+                                          "the array has room for %u elements, not %lu",
+                                          property->array_size),
                              property->array_size, (gulong) g_variant_n_children (value));
           ok = FALSE;
           continue;

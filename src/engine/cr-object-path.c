@@ -208,7 +208,11 @@ take_name (const char *text, const char *start, const char **end, const char *wh
   if (g_utf8_strlen (start, stop - start) > CR_MAX_NAME_CHARS)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("A name in an object path has at most %d characters"), CR_MAX_NAME_CHARS);
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "A name in an object path has at most %d character",
+                                "A name in an object path has at most %d characters",
+                                CR_MAX_NAME_CHARS),
+                   CR_MAX_NAME_CHARS);
       return NULL;
     }
   *end = stop;
@@ -225,7 +229,11 @@ parse_namespace (const char *text, const char *end, GError **error)
   if (end - text > CR_MAX_NAMESPACE_BYTES)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("A namespace has at most %d bytes"), CR_MAX_NAMESPACE_BYTES);
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "A namespace has at most %d byte",
+                                "A namespace has at most %d bytes",
+                                CR_MAX_NAMESPACE_BYTES),
+                   CR_MAX_NAMESPACE_BYTES);
       return NULL;
     }
   for (;;)
@@ -237,7 +245,11 @@ parse_namespace (const char *text, const char *end, GError **error)
       if (++depth > CR_MAX_NAMESPACE_DEPTH)
         {
           g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                       _("A namespace is at most %d levels deep"), CR_MAX_NAMESPACE_DEPTH);
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "A namespace is at most %d level deep",
+                                    "A namespace is at most %d levels deep",
+                                    CR_MAX_NAMESPACE_DEPTH),
+                       CR_MAX_NAMESPACE_DEPTH);
           return NULL;
         }
       if (normalized->len > 0)
@@ -454,7 +466,11 @@ parse_keys (CrObjectPath *path, const char *text, const char *p, GError **error)
       if (g_hash_table_size (seen) > CR_MAX_KEY_PROPERTIES)
         {
           g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                       _("An object path binds at most %d keys"), CR_MAX_KEY_PROPERTIES);
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "An object path binds at most %d key",
+                                    "An object path binds at most %d keys",
+                                    CR_MAX_KEY_PROPERTIES),
+                       CR_MAX_KEY_PROPERTIES);
           return FALSE;
         }
       if (*p != '=')
@@ -517,7 +533,11 @@ cr_object_path_parse (const char *text, GError **error)
   if (strlen (text) > CR_MAX_OBJECT_PATH_BYTES)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("An object path has at most %d bytes"), CR_MAX_OBJECT_PATH_BYTES);
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "An object path has at most %d byte",
+                                "An object path has at most %d bytes",
+                                CR_MAX_OBJECT_PATH_BYTES),
+                   CR_MAX_OBJECT_PATH_BYTES);
       return NULL;
     }
   if (!g_utf8_validate (text, -1, NULL))

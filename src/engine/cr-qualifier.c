@@ -208,7 +208,10 @@ cr_qualifiers_validate (GPtrArray *qualifiers, GError **error)
   if (qualifiers->len > CR_MAX_QUALIFIERS)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("An element has at most %d qualifiers, not %u"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "An element has at most %d qualifier, not %u",
+                                "An element has at most %d qualifiers, not %u",
+                                CR_MAX_QUALIFIERS),
                    CR_MAX_QUALIFIERS, qualifiers->len);
       return FALSE;
     }
@@ -337,7 +340,10 @@ cr_qualifiers_new_from_variant (GVariant *variant, GError **error)
   if (n > CR_MAX_QUALIFIERS)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("An element has at most %d qualifiers, not %lu"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "An element has at most %d qualifier, not %lu",
+                                "An element has at most %d qualifiers, not %lu",
+                                CR_MAX_QUALIFIERS),
                    CR_MAX_QUALIFIERS, (gulong) n);
       return NULL;
     }

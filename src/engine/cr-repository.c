@@ -1710,7 +1710,11 @@ write_candidate (CrRepository *self, int fd, CrProgressFunc progress, gpointer p
   if (ok && done != total)
     {
       g_set_error (&local_error, CR_ERROR, CR_ERROR_CORRUPT_BACKUP,
-                   _("The backup's content ends after %llu of %llu bytes"), (unsigned long long) done,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The backup's content ends after %llu of %llu byte",
+                                "The backup's content ends after %llu of %llu bytes",
+                                total),
+                   (unsigned long long) done,
                    (unsigned long long) total);
       ok = FALSE;
     }

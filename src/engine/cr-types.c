@@ -327,7 +327,10 @@ cr_name_is_valid (const char *name, GError **error)
         {
           shown = cr_text_for_display (name);
           g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                       _("The name “%s” is too long: a name has at most %d characters"),
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "The name “%s” is too long: a name has at most %d character",
+                                    "The name “%s” is too long: a name has at most %d characters",
+                                    CR_MAX_NAME_CHARS),
                        shown, CR_MAX_NAME_CHARS);
           return FALSE;
         }
@@ -536,7 +539,10 @@ check_string_bounds (const char *s, gsize len, const char *what, gssize index, G
     {
       label = what_label (what, index);
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("%s: a string has at most %d bytes, this one has %lu"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "%s: a string has at most %d byte, this one has %lu",
+                                "%s: a string has at most %d bytes, this one has %lu",
+                                CR_MAX_STRING_BYTES),
                    label, CR_MAX_STRING_BYTES, (gulong) len);
       return FALSE;
     }
@@ -693,7 +699,10 @@ cr_cim_value_check (CrCimType type, GVariant *value, const char *what, GError **
     {
       label = what_label (what, -1);
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("%s: an array has at most %d elements, this one has %lu"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "%s: an array has at most %d element, this one has %lu",
+                                "%s: an array has at most %d elements, this one has %lu",
+                                CR_MAX_ARRAY_ELEMENTS),
                    label, CR_MAX_ARRAY_ELEMENTS, (gulong) n);
       return FALSE;
     }
@@ -735,7 +744,10 @@ cr_variant_check_value_shape (GVariant *value, const char *what, GError **error)
     {
       label = what_label (what, -1);
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("%s: the value is nested more than %d levels deep"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "%s: the value is nested more than %d level deep",
+                                "%s: the value is nested more than %d levels deep",
+                                CR_MAX_VARIANT_DEPTH),
                    label, CR_MAX_VARIANT_DEPTH);
       return FALSE;
     }
@@ -757,7 +769,10 @@ cr_variant_check_value_shape (GVariant *value, const char *what, GError **error)
         {
           label = what_label (what, -1);
           g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                       _("%s: an array has at most %d elements, this one has %lu"),
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "%s: an array has at most %d element, this one has %lu",
+                                    "%s: an array has at most %d elements, this one has %lu",
+                                    CR_MAX_ARRAY_ELEMENTS),
                        label, CR_MAX_ARRAY_ELEMENTS, (gulong) n);
           return FALSE;
         }
@@ -974,7 +989,10 @@ cr_cim_value_coerce (CrCimType type, GVariant *value, const char *what, GError *
           g_autofree char *label = what_label (what, -1);
 
           g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                       _("%s: an array has at most %d elements, this one has %lu"),
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "%s: an array has at most %d element, this one has %lu",
+                                    "%s: an array has at most %d elements, this one has %lu",
+                                    CR_MAX_ARRAY_ELEMENTS),
                        label, CR_MAX_ARRAY_ELEMENTS, (gulong) n);
           return NULL;
         }
@@ -1181,7 +1199,11 @@ parse_array (CrCimType type, const char *text, GError **error)
       if (++n > CR_MAX_ARRAY_ELEMENTS)
         {
           g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                       _("An array has at most %d elements"), CR_MAX_ARRAY_ELEMENTS);
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "An array has at most %d element",
+                                    "An array has at most %d elements",
+                                    CR_MAX_ARRAY_ELEMENTS),
+                       CR_MAX_ARRAY_ELEMENTS);
           return NULL;
         }
       item = parse_scalar (element, token->str, error);
