@@ -558,6 +558,23 @@ check_string_bounds (const char *s, gsize len, const char *what, gssize index, G
   return TRUE;
 }
 
+static gboolean
+check_array_length (gsize n, const char *what, GError **error)
+{
+  g_autofree char *label = NULL;
+
+  if (n <= CR_MAX_ARRAY_ELEMENTS)
+    return TRUE;
+  label = what_label (what, -1);
+  g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
+               g_dngettext (GETTEXT_PACKAGE,
+                            "%s: an array has at most %d element, this one has %lu",
+                            "%s: an array has at most %d elements, this one has %lu",
+                            CR_MAX_ARRAY_ELEMENTS),
+               label, CR_MAX_ARRAY_ELEMENTS, (gulong) n);
+  return FALSE;
+}
+
 /* Checks the content of one scalar whose GVariant type is already right. */
 static gboolean
 check_scalar (CrCimType element, GVariant *value, const char *what, gssize index, GError **error)
@@ -695,17 +712,8 @@ cr_cim_value_check (CrCimType type, GVariant *value, const char *what, GError **
     return check_scalar (element, value, what, -1, error);
 
   n = g_variant_n_children (value);
-  if (n > CR_MAX_ARRAY_ELEMENTS)
-    {
-      label = what_label (what, -1);
-      g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   g_dngettext (GETTEXT_PACKAGE,
-                                "%s: an array has at most %d element, this one has %lu",
-                                "%s: an array has at most %d elements, this one has %lu",
-                                CR_MAX_ARRAY_ELEMENTS),
-                   label, CR_MAX_ARRAY_ELEMENTS, (gulong) n);
-      return FALSE;
-    }
+  if (!check_array_length (n, what, error))
+    return FALSE;
   if (element != CR_CIM_TYPE_SINT8 && element != CR_CIM_TYPE_REAL32 && !type_is_stringish (element))
     return TRUE;
   for (gsize i = 0; i < n; i++)
@@ -765,17 +773,8 @@ cr_variant_check_value_shape (GVariant *value, const char *what, GError **error)
     {
       gsize n = g_variant_n_children (value);
 
-      if (n > CR_MAX_ARRAY_ELEMENTS)
-        {
-          label = what_label (what, -1);
-          g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                       g_dngettext (GETTEXT_PACKAGE,
-                                    "%s: an array has at most %d element, this one has %lu",
-                                    "%s: an array has at most %d elements, this one has %lu",
-                                    CR_MAX_ARRAY_ELEMENTS),
-                       label, CR_MAX_ARRAY_ELEMENTS, (gulong) n);
-          return FALSE;
-        }
+      if (!check_array_length (n, what, error))
+        return FALSE;
       if (type_string[1] == 's')
         {
           for (gsize i = 0; i < n; i++)
@@ -984,18 +983,8 @@ cr_cim_value_coerce (CrCimType type, GVariant *value, const char *what, GError *
           return NULL;
         }
       n = g_variant_n_children (owned);
-      if (n > CR_MAX_ARRAY_ELEMENTS)
-        {
-          g_autofree char *label = what_label (what, -1);
-
-          g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                       g_dngettext (GETTEXT_PACKAGE,
-                                    "%s: an array has at most %d element, this one has %lu",
-                                    "%s: an array has at most %d elements, this one has %lu",
-                                    CR_MAX_ARRAY_ELEMENTS),
-                       label, CR_MAX_ARRAY_ELEMENTS, (gulong) n);
-          return NULL;
-        }
+      if (!check_array_length (n, what, error))
+        return NULL;
       for (gsize i = 0; i < n; i++)
         {
           g_autoptr (GVariant) child = g_variant_get_child_value (owned, i);
