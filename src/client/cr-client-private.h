@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cr-client.h"
+#include "cr-progress-proxy.h"
 
 G_BEGIN_DECLS
 
@@ -119,8 +120,13 @@ GVariant *cr_client_call_sync (CrClient *self,
 
 /* Progress from any thread to the thread-default main context of the
  * one who called cr_client_progress_new(), coalesced: a report that
- * comes while the last one waits replaces it. NULL when @func is NULL. */
-typedef struct _CrClientProgress CrClientProgress;
+ * comes while the last one waits replaces it. NULL when @func is NULL.
+ * Delivered at the priority of a GTask's result, so that what a backend
+ * reports before it completes an operation reaches @func before the
+ * operation's callback runs. This is the engine's CrProgressProxy
+ * (cr-progress-proxy.h) under the client's names; report() takes a NULL
+ * progress and does nothing. */
+typedef CrProgressProxy CrClientProgress;
 
 CrClientProgress *cr_client_progress_new (CrProgressFunc func, gpointer data);
 CrClientProgress *cr_client_progress_ref (CrClientProgress *progress);

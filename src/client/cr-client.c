@@ -81,94 +81,32 @@ cr_repository_summary_free (CrRepositorySummary *summary)
   g_free (summary);
 }
 
-/* Progress from a worker thread to the caller's main context */
-
-struct _CrClientProgress {
-  gatomicrefcount ref;
-  GMainContext *context;
-  CrProgressFunc func;
-  gpointer data;
-  GMutex lock;
-  guint64 done;
-  guint64 total;
-  gboolean pending;
-};
+/* Progress from a worker thread to the caller's main context: the
+ * engine's proxy, under the names the backends use. */
 
 CrClientProgress *
 cr_client_progress_new (CrProgressFunc func, gpointer data)
 {
-  CrClientProgress *progress;
-
-  if (func == NULL)
-    return NULL;
-  progress = g_new0 (CrClientProgress, 1);
-  g_atomic_ref_count_init (&progress->ref);
-  progress->context = g_main_context_ref_thread_default ();
-  progress->func = func;
-  progress->data = data;
-  g_mutex_init (&progress->lock);
-  return progress;
+  return cr_progress_proxy_new (func, data);
 }
 
 CrClientProgress *
 cr_client_progress_ref (CrClientProgress *progress)
 {
-  g_atomic_ref_count_inc (&progress->ref);
-  return progress;
+  return cr_progress_proxy_ref (progress);
 }
 
 void
 cr_client_progress_unref (CrClientProgress *progress)
 {
-  if (progress == NULL || !g_atomic_ref_count_dec (&progress->ref))
-    return;
-  g_main_context_unref (progress->context);
-  g_mutex_clear (&progress->lock);
-  g_free (progress);
-}
-
-static gboolean
-progress_deliver_cb (gpointer data)
-{
-  CrClientProgress *progress = data;
-  guint64 done, total;
-
-  g_mutex_lock (&progress->lock);
-  done = progress->done;
-  total = progress->total;
-  progress->pending = FALSE;
-  g_mutex_unlock (&progress->lock);
-  progress->func (done, total, progress->data);
-  return G_SOURCE_REMOVE;
+  cr_progress_proxy_unref (progress);
 }
 
 /* A CrProgressFunc; any thread. */
 void
-cr_client_progress_report (guint64 done, guint64 total, gpointer data)
+cr_client_progress_report (guint64 done, guint64 total, gpointer progress)
 {
-  CrClientProgress *progress = data;
-  g_autoptr (GSource) source = NULL;
-  gboolean schedule;
-
-  if (progress == NULL)
-    return;
-  g_mutex_lock (&progress->lock);
-  progress->done = done;
-  progress->total = total;
-  schedule = !progress->pending;
-  progress->pending = TRUE;
-  g_mutex_unlock (&progress->lock);
-  if (!schedule)
-    return;
-
-  /* Default priority, like GTask's completion: a report made before an
-   * operation returns reaches the caller before its callback does. */
-  source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, progress_deliver_cb, cr_client_progress_ref (progress),
-                         (GDestroyNotify) cr_client_progress_unref);
-  g_source_set_static_name (source, "[cimrepo-client] progress");
-  g_source_attach (source, progress->context);
+  cr_progress_proxy_report (done, total, progress);
 }
 
 /* Blocking calls, from any thread: run the _async form on a main context

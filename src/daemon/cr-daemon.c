@@ -329,7 +329,10 @@ cr_daemon_begin_call (CrDaemon *self, GDBusMethodInvocation *invocation, GUnixFD
   if (parameters != NULL && !variant_depth_ok (parameters, 0))
     {
       g_dbus_method_invocation_return_error (invocation, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                                             _("The arguments are nested more than %u levels deep"),
+                                             g_dngettext (GETTEXT_PACKAGE,
+                                                          "The arguments are nested more than %u level deep",
+                                                          "The arguments are nested more than %u levels deep",
+                                                          MAX_ARGS_DEPTH),
                                              (guint) MAX_ARGS_DEPTH);
       return FALSE;
     }

@@ -15,13 +15,6 @@
 #include "cr-error.h"
 #include "cr-platform.h"
 
-#ifndef O_CLOEXEC
-#define O_CLOEXEC 0
-#endif
-#ifndef O_BINARY
-#define O_BINARY 0
-#endif
-
 #define CR_BACKUP_GENERATOR "cimrepo " PACKAGE_VERSION
 
 /* magic, format version, metadata length */
@@ -335,7 +328,11 @@ cr_backup_writer_new (int fd, const CrBackupHeaderFields *fields, GError **error
     {
       g_autofree char *size = u64_to_string (fields->payload_size);
       g_set_error (error, CR_ERROR, CR_ERROR_LIMIT_EXCEEDED,
-                   _("A repository of %s bytes is too large for a backup file"), size);
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "A repository of %s byte is too large for a backup file",
+                                "A repository of %s bytes is too large for a backup file",
+                                (gulong) fields->payload_size),
+                   size);
       return NULL;
     }
 
@@ -353,7 +350,10 @@ cr_backup_writer_new (int fd, const CrBackupHeaderFields *fields, GError **error
   if (meta_len > CR_BACKUP_MAX_METADATA)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_LIMIT_EXCEEDED,
-                   _("The backup's description takes %zu bytes, more than the %u that fit in its header; the repository's path or name is too long"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The backup's description takes %zu byte, more than the %u that fit in its header; the repository's path or name is too long",
+                                "The backup's description takes %zu bytes, more than the %u that fit in its header; the repository's path or name is too long",
+                                meta_len),
                    meta_len, (guint) CR_BACKUP_MAX_METADATA);
       return NULL;
     }
@@ -412,7 +412,10 @@ cr_backup_writer_write (CrBackupWriter *writer,
       g_autofree char *size = u64_to_string (writer->payload_size);
       writer->failed = TRUE;
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("The repository grew beyond the %s bytes announced in the backup's header while it was copied. The backup is incomplete; try again."),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The repository grew beyond the %s byte announced in the backup's header while it was copied. The backup is incomplete; try again.",
+                                "The repository grew beyond the %s bytes announced in the backup's header while it was copied. The backup is incomplete; try again.",
+                                (gulong) writer->payload_size),
                    size);
       return FALSE;
     }
@@ -477,7 +480,10 @@ cr_backup_writer_finish (CrBackupWriter *writer, GError **error)
       g_autofree char *size = u64_to_string (writer->payload_size);
       writer->failed = TRUE;
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("The repository's copy ended after %s of the %s bytes announced in the backup's header. The backup is incomplete; try again."),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The repository's copy ended after %s of the %s byte announced in the backup's header. The backup is incomplete; try again.",
+                                "The repository's copy ended after %s of the %s bytes announced in the backup's header. The backup is incomplete; try again.",
+                                (gulong) writer->payload_size),
                    written, size);
       return NULL;
     }
@@ -580,7 +586,10 @@ set_truncated (GError **error, guint64 have, guint64 need)
   g_autofree char *need_str = u64_to_string (need);
 
   g_set_error (error, CR_ERROR, CR_ERROR_CORRUPT_BACKUP,
-               _("The backup is truncated: it has %s of %s bytes. Use another backup, or copy this one again completely."),
+               g_dngettext (GETTEXT_PACKAGE,
+                            "The backup is truncated: it has %s of %s byte. Use another backup, or copy this one again completely.",
+                            "The backup is truncated: it has %s of %s bytes. Use another backup, or copy this one again completely.",
+                            (gulong) need),
                have_str, need_str);
 }
 
@@ -591,7 +600,10 @@ set_header_truncated (GError **error, guint64 have)
   g_autofree char *have_str = u64_to_string (have);
 
   g_set_error (error, CR_ERROR, CR_ERROR_CORRUPT_BACKUP,
-               _("The backup is truncated: it has only %s bytes, not even its complete header. Use another backup, or copy this one again completely."),
+               g_dngettext (GETTEXT_PACKAGE,
+                            "The backup is truncated: it has only %s byte, not even its complete header. Use another backup, or copy this one again completely.",
+                            "The backup is truncated: it has only %s bytes, not even its complete header. Use another backup, or copy this one again completely.",
+                            (gulong) have),
                have_str);
 }
 
@@ -705,7 +717,10 @@ reader_open (CrBackupReader *reader, GError **error)
   if (meta_len > CR_BACKUP_MAX_METADATA)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_CORRUPT_BACKUP,
-                   _("The backup's header is damaged: it claims %u bytes of metadata, more than the %u allowed. Use another backup."),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The backup's header is damaged: it claims %u byte of metadata, more than the %u allowed. Use another backup.",
+                                "The backup's header is damaged: it claims %u bytes of metadata, more than the %u allowed. Use another backup.",
+                                meta_len),
                    meta_len, (guint) CR_BACKUP_MAX_METADATA);
       return FALSE;
     }
@@ -757,7 +772,10 @@ reader_open (CrBackupReader *reader, GError **error)
   if (block_size < MIN_BLOCK_SIZE || block_size > MAX_BLOCK_SIZE)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_CORRUPT_BACKUP,
-                   _("The backup's header is damaged: its block size of %u bytes is not valid. Use another backup."),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The backup's header is damaged: its block size of %u byte is not valid. Use another backup.",
+                                "The backup's header is damaged: its block size of %u bytes is not valid. Use another backup.",
+                                block_size),
                    block_size);
       return FALSE;
     }
@@ -783,7 +801,10 @@ reader_open (CrBackupReader *reader, GError **error)
     {
       g_autofree char *extra = u64_to_string (file_size - expected_size);
       g_set_error (error, CR_ERROR, CR_ERROR_CORRUPT_BACKUP,
-                   _("The backup has %s extra bytes at its end, so it is not the file that cimrepo wrote. Use another backup."),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The backup has %s extra byte at its end, so it is not the file that cimrepo wrote. Use another backup.",
+                                "The backup has %s extra bytes at its end, so it is not the file that cimrepo wrote. Use another backup.",
+                                (gulong) (file_size - expected_size)),
                    extra);
       return FALSE;
     }

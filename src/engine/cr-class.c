@@ -43,34 +43,6 @@ G_DEFINE_BOXED_TYPE (CrProperty, cr_property, cr_property_copy, cr_property_free
 G_DEFINE_BOXED_TYPE (CrParameter, cr_parameter, cr_parameter_copy, cr_parameter_free)
 G_DEFINE_BOXED_TYPE (CrMethod, cr_method, cr_method_copy, cr_method_free)
 
-static GVariant *
-optional_to_variant (GVariant *value)
-{
-  if (value == NULL)
-    return g_variant_new_array (G_VARIANT_TYPE_VARIANT, NULL, 0);
-  return g_variant_new_array (G_VARIANT_TYPE_VARIANT, (GVariant *[]) { g_variant_new_variant (value) }, 1);
-}
-
-static gboolean
-optional_from_variant (GVariant *av, GVariant **out_value, GError **error)
-{
-  g_autoptr (GVariant) boxed = NULL;
-  gsize n = g_variant_n_children (av);
-
-  *out_value = NULL;
-  if (n == 0)
-    return TRUE;
-  if (n > 1)
-    {
-      g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("an optional value has at most one element, not %lu"), (gulong) n);
-      return FALSE;
-    }
-  boxed = g_variant_get_child_value (av, 0);
-  *out_value = g_variant_get_variant (boxed);
-  return TRUE;
-}
-
 static void
 set_wrong_variant_type (GError **error, const char *what, const char *expected, GVariant *variant)
 {
@@ -121,7 +93,10 @@ validate_typed (CrCimType type, const char *reference_class, guint array_size, G
   if (array_size > CR_MAX_ARRAY_ELEMENTS)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("an array has at most %d elements, not %u"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "an array has at most %d element, not %u",
+                                "an array has at most %d elements, not %u",
+                                CR_MAX_ARRAY_ELEMENTS),
                    CR_MAX_ARRAY_ELEMENTS, array_size);
       return FALSE;
     }
@@ -162,7 +137,10 @@ validate_property (const CrProperty *property, GError **error)
           g_variant_n_children (property->default_value) > property->array_size)
         {
           g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                       _("%s: the array has room for %u elements, not %lu"),
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "%s: the array has room for %u element, not %lu",
+                                    "%s: the array has room for %u elements, not %lu",
+                                    property->array_size),
                        what, property->array_size,
                        (gulong) g_variant_n_children (property->default_value));
           return FALSE;
@@ -233,7 +211,10 @@ validate_method (const CrMethod *method, GError **error)
   if (method->parameters->len > CR_MAX_PARAMETERS)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("method “%s”: a method has at most %d parameters, not %u"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "method “%s”: a method has at most %d parameter, not %u",
+                                "method “%s”: a method has at most %d parameters, not %u",
+                                CR_MAX_PARAMETERS),
                    shown, CR_MAX_PARAMETERS, method->parameters->len);
       return FALSE;
     }
@@ -361,7 +342,7 @@ cr_property_to_variant (const CrProperty *property)
                         (guint32) property->array_size,
                         (guint32) property->flags,
                         cr_qualifiers_to_variant (property->qualifiers),
-                        optional_to_variant (property->default_value));
+                        cr_optional_to_variant (property->default_value));
 }
 
 /**
@@ -398,7 +379,7 @@ cr_property_new_from_variant (GVariant *variant, GError **error)
   property->reference_class = *reference_class != '\0' ? g_strdup (reference_class) : NULL;
   property->array_size = array_size;
   property->flags = (CrElementFlags) flags;
-  if (!optional_from_variant (av, &property->default_value, error) ||
+  if (!cr_optional_from_variant (av, &property->default_value, error) ||
       (list = cr_qualifiers_new_from_variant (qualifiers, error)) == NULL)
     {
       g_autofree char *shown = cr_text_for_display (name);
@@ -607,7 +588,10 @@ method_new_from_variant (GVariant *variant, GError **error)
   if (n > CR_MAX_PARAMETERS)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("method “%s”: a method has at most %d parameters, not %lu"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "method “%s”: a method has at most %d parameter, not %lu",
+                                "method “%s”: a method has at most %d parameters, not %lu",
+                                CR_MAX_PARAMETERS),
                    shown, CR_MAX_PARAMETERS, (gulong) n);
       return NULL;
     }
@@ -1086,6 +1070,7 @@ validate_elements (CrClass *klass, GError **error)
 {
   g_autoptr (GHashTable) seen = NULL;
   g_autoptr (GVariant) serialized = NULL;
+  gsize size;
   guint n_keys = 0;
 
   if (!cr_name_is_valid (klass->name, error))
@@ -1110,7 +1095,10 @@ validate_elements (CrClass *klass, GError **error)
   if (klass->properties->len > CR_MAX_PROPERTIES)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("a class has at most %d properties, inherited ones included, not %u"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "a class has at most %d property, inherited ones included, not %u",
+                                "a class has at most %d properties, inherited ones included, not %u",
+                                CR_MAX_PROPERTIES),
                    CR_MAX_PROPERTIES, klass->properties->len);
       return FALSE;
     }
@@ -1137,7 +1125,10 @@ validate_elements (CrClass *klass, GError **error)
   if (n_keys > CR_MAX_KEY_PROPERTIES)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("a class has at most %d key properties, not %u"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "a class has at most %d key property, not %u",
+                                "a class has at most %d key properties, not %u",
+                                CR_MAX_KEY_PROPERTIES),
                    CR_MAX_KEY_PROPERTIES, n_keys);
       return FALSE;
     }
@@ -1145,7 +1136,10 @@ validate_elements (CrClass *klass, GError **error)
   if (klass->methods->len > CR_MAX_METHODS)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("a class has at most %d methods, not %u"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "a class has at most %d method, not %u",
+                                "a class has at most %d methods, not %u",
+                                CR_MAX_METHODS),
                    CR_MAX_METHODS, klass->methods->len);
       return FALSE;
     }
@@ -1172,11 +1166,15 @@ validate_elements (CrClass *klass, GError **error)
   if (class_size_bound (klass) <= CR_MAX_OBJECT_BYTES / 2)
     return TRUE;
   serialized = g_variant_ref_sink (cr_class_to_variant (klass));
-  if (g_variant_get_size (serialized) > CR_MAX_OBJECT_BYTES)
+  size = g_variant_get_size (serialized);
+  if (size > CR_MAX_OBJECT_BYTES)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("the class takes %lu bytes, more than the limit of %d"),
-                   (gulong) g_variant_get_size (serialized), CR_MAX_OBJECT_BYTES);
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "the class takes %lu byte, more than the limit of %d",
+                                "the class takes %lu bytes, more than the limit of %d",
+                                (gulong) size),
+                   (gulong) size, CR_MAX_OBJECT_BYTES);
       return FALSE;
     }
   return TRUE;
@@ -1267,7 +1265,10 @@ read_elements (CrClass *klass, GVariant *variant, GError **error)
   if (n > CR_MAX_PROPERTIES)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("a class has at most %d properties, inherited ones included, not %lu"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "a class has at most %d property, inherited ones included, not %lu",
+                                "a class has at most %d properties, inherited ones included, not %lu",
+                                CR_MAX_PROPERTIES),
                    CR_MAX_PROPERTIES, (gulong) n);
       return FALSE;
     }
@@ -1286,7 +1287,10 @@ read_elements (CrClass *klass, GVariant *variant, GError **error)
   if (n > CR_MAX_METHODS)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("a class has at most %d methods, not %lu"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "a class has at most %d method, not %lu",
+                                "a class has at most %d methods, not %lu",
+                                CR_MAX_METHODS),
                    CR_MAX_METHODS, (gulong) n);
       return FALSE;
     }
@@ -1334,7 +1338,10 @@ cr_class_new_from_variant (GVariant *variant, GError **error)
   if (g_variant_get_size (variant) > CR_MAX_OBJECT_BYTES)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("A class takes at most %d bytes, not %lu"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "A class takes at most %d byte, not %lu",
+                                "A class takes at most %d bytes, not %lu",
+                                CR_MAX_OBJECT_BYTES),
                    CR_MAX_OBJECT_BYTES, (gulong) g_variant_get_size (variant));
       return NULL;
     }
@@ -1353,17 +1360,6 @@ cr_class_new_from_variant (GVariant *variant, GError **error)
 }
 
 /* Resolution */
-
-static gboolean
-qualifier_values_equal (GVariant *a, GVariant *b)
-{
-  /* `[Key]` (no value) and `Key(true)` say the same thing. */
-  if (a == NULL && b != NULL && g_variant_is_of_type (b, G_VARIANT_TYPE_BOOLEAN))
-    return g_variant_get_boolean (b);
-  if (b == NULL && a != NULL && g_variant_is_of_type (a, G_VARIANT_TYPE_BOOLEAN))
-    return g_variant_get_boolean (a);
-  return cr_variant_equal0 (a, b);
-}
 
 /* Merges an element's qualifiers with those it inherits. Inherited ones
  * come first, in the superclass's order, with local restatements in their
@@ -1389,7 +1385,7 @@ merge_qualifiers (GPtrArray *inherited, GPtrArray *local, GError **error)
       if (mine != NULL && (mine->flavor & CR_FLAVOR_PROPAGATED) == 0)
         {
           if ((parent->flavor & CR_FLAVOR_DISABLE_OVERRIDE) &&
-              !qualifier_values_equal (parent->value, mine->value))
+              !cr_qualifier_values_equal (parent->value, mine->value))
             {
               g_autofree char *shown = cr_text_for_display (parent->name);
 

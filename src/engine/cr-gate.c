@@ -136,17 +136,21 @@ set_shut_error (CrGate *gate, GError **error)
                          _("The repository is being restored from a backup. Connect again when the restore is over"));
 }
 
+/* A change that waited @waited_s seconds for the pause to end */
 static void
-set_paused_error (CrGate *gate, GError **error, const char *what)
+set_paused_error (CrGate *gate, GError **error, guint waited_s)
 {
   g_autofree char *since = cr_format_time (gate->paused_since);
   g_autofree char *until = cr_format_time (gate->auto_resume_at);
 
-  /* Translators: the first %s is "The change" or "The pause", the second
-   * who paused the repository. */
   g_set_error (error, CR_ERROR, CR_ERROR_PAUSED,
-               _("%s cannot go ahead: the repository is paused by %s since %s. It resumes when they resume it, or automatically at %s"),
-               what, gate->paused_by, since, until);
+               g_dngettext (GETTEXT_PACKAGE,
+                            /* Translators: the first %s is who paused the repository, the
+                             * other two are times. */
+                            "The change waited %u second and cannot go ahead: the repository is paused by %s since %s. It resumes when they resume it, or automatically at %s",
+                            "The change waited %u seconds and cannot go ahead: the repository is paused by %s since %s. It resumes when they resume it, or automatically at %s",
+                            waited_s),
+               waited_s, gate->paused_by, since, until);
 }
 
 /**
@@ -180,14 +184,17 @@ cr_gate_enter (CrGate *gate, gboolean write, GError **error)
         break;
       if (g_get_monotonic_time () >= deadline)
         {
+          guint waited_s = gate->write_wait_ms / 1000;
+
           if (gate->paused)
-            {
-              g_autofree char *what = g_strdup_printf (_("The change waited %u seconds and"), gate->write_wait_ms / 1000);
-              set_paused_error (gate, error, what);
-            }
+            set_paused_error (gate, error, waited_s);
           else
             g_set_error (error, CR_ERROR, CR_ERROR_BUSY,
-                         _("The repository stayed busy for %u seconds; try again"), gate->write_wait_ms / 1000);
+                         g_dngettext (GETTEXT_PACKAGE,
+                                      "The repository stayed busy for %u second; try again",
+                                      "The repository stayed busy for %u seconds; try again",
+                                      waited_s),
+                         waited_s);
           ok = FALSE;
           break;
         }

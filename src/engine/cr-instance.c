@@ -345,7 +345,10 @@ cr_instance_new_from_variant (GVariant *variant, GError **error)
   if (g_variant_get_size (variant) > CR_MAX_OBJECT_BYTES)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("An instance takes at most %d bytes, not %lu"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "An instance takes at most %d byte, not %lu",
+                                "An instance takes at most %d bytes, not %lu",
+                                CR_MAX_OBJECT_BYTES),
                    CR_MAX_OBJECT_BYTES, (gulong) g_variant_get_size (variant));
       return NULL;
     }
@@ -360,7 +363,10 @@ cr_instance_new_from_variant (GVariant *variant, GError **error)
   if (n > CR_MAX_PROPERTIES)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("Instance of “%s”: an instance has at most %d values, not %lu"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "Instance of “%s”: an instance has at most %d value, not %lu",
+                                "Instance of “%s”: an instance has at most %d values, not %lu",
+                                CR_MAX_PROPERTIES),
                    class_shown, CR_MAX_PROPERTIES, (gulong) n);
       return NULL;
     }
@@ -486,7 +492,10 @@ cr_instance_normalize (CrInstance *instance, CrClass *resolved_class, GError **e
       if (property->array_size != 0 && g_variant_n_children (value) > property->array_size)
         {
           g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                       _("%s: the array has room for %u elements, not %lu"),
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "%s: the array has room for %u element, not %lu",
+                                    "%s: the array has room for %u elements, not %lu",
+                                    property->array_size),
                        what, property->array_size, (gulong) g_variant_n_children (value));
           g_variant_unref (value);
           return NULL;

@@ -413,34 +413,6 @@ is_subclass (Compile *c, const char *namespace_, const char *name, const char *a
 
 /* Values */
 
-typedef struct {
-  CrCimType type;
-  gint64 min;
-  guint64 max;
-} IntRange;
-
-static const IntRange int_ranges[] = {
-  { CR_CIM_TYPE_UINT8, 0, G_MAXUINT8 },
-  { CR_CIM_TYPE_SINT8, G_MININT8, G_MAXINT8 },
-  { CR_CIM_TYPE_UINT16, 0, G_MAXUINT16 },
-  { CR_CIM_TYPE_SINT16, G_MININT16, G_MAXINT16 },
-  { CR_CIM_TYPE_UINT32, 0, G_MAXUINT32 },
-  { CR_CIM_TYPE_SINT32, G_MININT32, G_MAXINT32 },
-  { CR_CIM_TYPE_UINT64, 0, G_MAXUINT64 },
-  { CR_CIM_TYPE_SINT64, G_MININT64, G_MAXINT64 },
-};
-
-static const IntRange *
-int_range (CrCimType element)
-{
-  for (gsize i = 0; i < G_N_ELEMENTS (int_ranges); i++)
-    {
-      if (int_ranges[i].type == element)
-        return &int_ranges[i];
-    }
-  return NULL;
-}
-
 static const char *
 describe_value (const CrMofValue *v)
 {
@@ -554,51 +526,19 @@ alias_value (Compile *c, const CrMofValue *v, const ValueContext *vc)
 static GVariant *
 integer_value (Compile *c, const CrMofValue *v, CrCimType element)
 {
-  const IntRange *range = int_range (element);
-  gboolean fits;
-  gint64 s = 0;
+  CrInt n = { .negative = v->negative, .overflow = v->overflow, .magnitude = v->magnitude };
+  GVariant *result = cr_int_to_variant (element, &n);
 
-  if (v->negative)
+  if (result == NULL)
     {
-      fits = !v->overflow && v->magnitude <= (guint64) G_MAXINT64 + 1;
-      if (fits)
-        {
-          s = -(gint64) (v->magnitude - 1) - 1;
-          fits = s >= range->min;
-        }
-    }
-  else
-    {
-      fits = !v->overflow && v->magnitude <= range->max;
-      s = (gint64) v->magnitude;
-    }
-  if (!fits)
-    {
-      g_autofree char *min = g_strdup_printf ("%" G_GINT64_FORMAT, range->min);
-      g_autofree char *max = g_strdup_printf ("%" G_GUINT64_FORMAT, range->max);
+      g_autofree char *min = NULL;
+      g_autofree char *max = NULL;
 
+      cr_int_type_range_to_text (element, &min, &max);
       cr_mof_sink_error (c->sink, &v->pos, _("the integer is out of range for %s (%s to %s)"),
                          cr_cim_type_to_string (element), min, max);
-      return NULL;
     }
-  switch ((int) element)
-    {
-    case CR_CIM_TYPE_UINT8:
-      return g_variant_ref_sink (g_variant_new_byte ((guint8) s));
-    case CR_CIM_TYPE_SINT8:
-    case CR_CIM_TYPE_SINT16:
-      return g_variant_ref_sink (g_variant_new_int16 ((gint16) s));
-    case CR_CIM_TYPE_UINT16:
-      return g_variant_ref_sink (g_variant_new_uint16 ((guint16) s));
-    case CR_CIM_TYPE_SINT32:
-      return g_variant_ref_sink (g_variant_new_int32 ((gint32) s));
-    case CR_CIM_TYPE_UINT32:
-      return g_variant_ref_sink (g_variant_new_uint32 ((guint32) s));
-    case CR_CIM_TYPE_SINT64:
-      return g_variant_ref_sink (g_variant_new_int64 (s));
-    default:
-      return g_variant_ref_sink (g_variant_new_uint64 (v->magnitude));
-    }
+  return result;
 }
 
 static GVariant *
@@ -823,17 +763,6 @@ scope_to_string (CrScope scope)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
-static gboolean
-qualifier_values_equal (GVariant *a, GVariant *b)
-{
-  /* "Key" without a value and Key(true) say the same thing. */
-  if (a == NULL && b != NULL && g_variant_is_of_type (b, G_VARIANT_TYPE_BOOLEAN))
-    return g_variant_get_boolean (b);
-  if (b == NULL && a != NULL && g_variant_is_of_type (a, G_VARIANT_TYPE_BOOLEAN))
-    return g_variant_get_boolean (a);
-  return cr_variant_equal0 (a, b);
-}
-
 /* What an element is, for scopes and messages. */
 typedef struct {
   CrScope accepted;     /* the scopes that allow a qualifier here */
@@ -916,7 +845,7 @@ compile_qualifiers (Compile *c, const char *namespace_, const CrMofQualifierList
               ok = FALSE;
               continue;
             }
-          if (!qualifier_values_equal (parent->value, value))
+          if (!cr_qualifier_values_equal (parent->value, value))
             {
               cr_mof_sink_error (c->sink, &q->pos,
                                  _("qualifier “%s” is DisableOverride in the superclass: "
@@ -1019,7 +948,11 @@ compile_property (Compile *c, const CrMofDecl *decl, const CrMofFeature *f, CrCl
         return NULL;
       if (value != NULL && f->type.array_size != 0 && g_variant_n_children (value) > f->type.array_size)
         {
-          cr_mof_sink_error (c->sink, &f->default_value->pos, _("the array has room for %u elements, not %lu"),
+          cr_mof_sink_error (c->sink, &f->default_value->pos,
+                             g_dngettext (GETTEXT_PACKAGE,
+                                          "the array has room for %u element, not %lu",
+                                          "the array has room for %u elements, not %lu",
+                                          f->type.array_size),
                              f->type.array_size, (gulong) g_variant_n_children (value));
           return NULL;
         }
@@ -1410,7 +1343,11 @@ compile_instance (Compile *c, InstanceEntry *entry)
       }
       if (value != NULL && property->array_size != 0 && g_variant_n_children (value) > property->array_size)
         {
-          cr_mof_sink_error (c->sink, &pv->value->pos, _("the array has room for %u elements, not %lu"),
+          cr_mof_sink_error (c->sink, &pv->value->pos,
+                             g_dngettext (GETTEXT_PACKAGE,
+                                          "the array has room for %u element, not %lu",
+                                          "the array has room for %u elements, not %lu",
+                                          property->array_size),
                              property->array_size, (gulong) g_variant_n_children (value));
           ok = FALSE;
           continue;

@@ -173,7 +173,11 @@ scan_name (CrMofLexer *lx, CrMofToken *tok, const CrMofPos *start)
     }
   if (cut != NULL)
     {
-      cr_mof_sink_error (lx->sink, start, _("a name has at most %d characters, this one has %u"),
+      cr_mof_sink_error (lx->sink, start,
+                         g_dngettext (GETTEXT_PACKAGE,
+                                      "a name has at most %d character, this one has %u",
+                                      "a name has at most %d characters, this one has %u",
+                                      CR_MAX_NAME_CHARS),
                          CR_MAX_NAME_CHARS, n);
       set_text (lx, tok, begin, (gsize) (cut - begin));
       return;
@@ -406,7 +410,12 @@ scan_string (CrMofLexer *lx, CrMofToken *tok, const CrMofPos *start)
   if (*lx->p == '"')
     advance (lx);
   if (too_long)
-    cr_mof_sink_error (lx->sink, start, _("a string has at most %d bytes"), CR_MAX_STRING_BYTES);
+    cr_mof_sink_error (lx->sink, start,
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "a string has at most %d byte",
+                                    "a string has at most %d bytes",
+                                    CR_MAX_STRING_BYTES),
+                       CR_MAX_STRING_BYTES);
   tok->type = CR_MOF_TOKEN_STRING;
   tok->text = lx->scratch->str;
   tok->length = lx->scratch->len;

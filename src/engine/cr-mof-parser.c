@@ -176,7 +176,11 @@ cr_mof_namespace_resolve (const char *current, const char *text, GError **error)
   if (result->len > CR_MAX_NAMESPACE_BYTES)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_NAMESPACE,
-                   _("a namespace has at most %d bytes"), CR_MAX_NAMESPACE_BYTES);
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "a namespace has at most %d byte",
+                                "a namespace has at most %d bytes",
+                                CR_MAX_NAMESPACE_BYTES),
+                   CR_MAX_NAMESPACE_BYTES);
       return NULL;
     }
   {
@@ -187,7 +191,11 @@ cr_mof_namespace_resolve (const char *current, const char *text, GError **error)
     if (depth > CR_MAX_NAMESPACE_DEPTH)
       {
         g_set_error (error, CR_ERROR, CR_ERROR_INVALID_NAMESPACE,
-                     _("a namespace is at most %d levels deep"), CR_MAX_NAMESPACE_DEPTH);
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "a namespace is at most %d level deep",
+                                  "a namespace is at most %d levels deep",
+                                  CR_MAX_NAMESPACE_DEPTH),
+                     CR_MAX_NAMESPACE_DEPTH);
         return NULL;
       }
   }
@@ -477,7 +485,10 @@ parse_strings (Parser *p)
         {
           if (!reported)
             cr_mof_sink_error (p->sink, &p->tok.pos,
-                               _("a string has at most %d bytes, and this one is longer once its parts are joined"),
+                               g_dngettext (GETTEXT_PACKAGE,
+                                            "a string has at most %d byte, and this one is longer once its parts are joined",
+                                            "a string has at most %d bytes, and this one is longer once its parts are joined",
+                                            CR_MAX_STRING_BYTES),
                                CR_MAX_STRING_BYTES);
           reported = TRUE;
         }
@@ -628,7 +639,11 @@ parse_array (Parser *p, gboolean allow_alias)
           if (elements->len >= CR_MAX_ARRAY_ELEMENTS)
             {
               if (!reported)
-                cr_mof_sink_error (p->sink, &element->pos, _("an array has at most %d elements"),
+                cr_mof_sink_error (p->sink, &element->pos,
+                                   g_dngettext (GETTEXT_PACKAGE,
+                                                "an array has at most %d element",
+                                                "an array has at most %d elements",
+                                                CR_MAX_ARRAY_ELEMENTS),
                                    CR_MAX_ARRAY_ELEMENTS);
               reported = TRUE;
             }
@@ -750,7 +765,12 @@ parse_qualifier_list (Parser *p, CrMofQualifierList *list)
         return FALSE;
       if (items->len >= CR_MAX_QUALIFIERS)
         {
-          error_at (p, &qualifier->pos, _("an element has at most %d qualifiers"), CR_MAX_QUALIFIERS);
+          error_at (p, &qualifier->pos,
+                    g_dngettext (GETTEXT_PACKAGE,
+                                 "an element has at most %d qualifier",
+                                 "an element has at most %d qualifiers",
+                                 CR_MAX_QUALIFIERS),
+                    CR_MAX_QUALIFIERS);
           return FALSE;
         }
       g_ptr_array_add (items, qualifier);
@@ -899,7 +919,12 @@ parse_parameters (Parser *p, CrMofFeature *method)
             return FALSE;
           if (parameters->len >= CR_MAX_PARAMETERS)
             {
-              error_at (p, &parameter->pos, _("a method has at most %d parameters"), CR_MAX_PARAMETERS);
+              error_at (p, &parameter->pos,
+                        g_dngettext (GETTEXT_PACKAGE,
+                                     "a method has at most %d parameter",
+                                     "a method has at most %d parameters",
+                                     CR_MAX_PARAMETERS),
+                        CR_MAX_PARAMETERS);
               return FALSE;
             }
           g_ptr_array_add (parameters, parameter);
@@ -1012,8 +1037,21 @@ parse_class (Parser *p, CrMofDecl *decl)
       p->panic = FALSE;
       if (features->len >= CR_MAX_PROPERTIES + CR_MAX_METHODS)
         {
-          error_at (p, &feature->pos, _("a class has at most %d properties and %d methods"),
-                    CR_MAX_PROPERTIES, CR_MAX_METHODS);
+          /* Two counts, each with its own plural form */
+          g_autofree char *properties = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                      "%d property",
+                                                                      "%d properties",
+                                                                      CR_MAX_PROPERTIES),
+                                                         CR_MAX_PROPERTIES);
+          g_autofree char *methods = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                   "%d method",
+                                                                   "%d methods",
+                                                                   CR_MAX_METHODS),
+                                                      CR_MAX_METHODS);
+
+          /* Translators: the first %s is a number of properties ("4096
+           * properties"), the second a number of methods ("1024 methods"). */
+          error_at (p, &feature->pos, _("a class has at most %s and %s"), properties, methods);
           p->panic = FALSE;
           continue;
         }
@@ -1077,7 +1115,12 @@ parse_instance (Parser *p, CrMofDecl *decl)
       p->panic = FALSE;
       if (values->len >= CR_MAX_PROPERTIES)
         {
-          error_at (p, &pv->pos, _("an instance has at most %d property values"), CR_MAX_PROPERTIES);
+          error_at (p, &pv->pos,
+                    g_dngettext (GETTEXT_PACKAGE,
+                                 "an instance has at most %d property value",
+                                 "an instance has at most %d property values",
+                                 CR_MAX_PROPERTIES),
+                    CR_MAX_PROPERTIES);
           p->panic = FALSE;
           continue;
         }
@@ -1440,7 +1483,12 @@ do_include (Parser *p, const char *name, const CrMofPos *pos)
     }
   if (p->depth + 1 >= CR_MOF_MAX_INCLUDE_DEPTH)
     {
-      cr_mof_sink_error (p->sink, pos, _("includes nest more than %d levels deep"), CR_MOF_MAX_INCLUDE_DEPTH);
+      cr_mof_sink_error (p->sink, pos,
+                         g_dngettext (GETTEXT_PACKAGE,
+                                      "includes nest more than %d level deep",
+                                      "includes nest more than %d levels deep",
+                                      CR_MOF_MAX_INCLUDE_DEPTH),
+                         CR_MOF_MAX_INCLUDE_DEPTH);
       return;
     }
   done_key = g_strdup_printf ("%s\n%s", real, p->namespace_);
@@ -1621,7 +1669,12 @@ parse_production (Parser *p)
   p->n_decls++;
   if (p->unit->decls->len >= CR_MOF_MAX_DECLARATIONS)
     {
-      cr_mof_sink_error (p->sink, &decl->pos, _("a compilation has at most %d declarations"), CR_MOF_MAX_DECLARATIONS);
+      cr_mof_sink_error (p->sink, &decl->pos,
+                         g_dngettext (GETTEXT_PACKAGE,
+                                      "a compilation has at most %d declaration",
+                                      "a compilation has at most %d declarations",
+                                      CR_MOF_MAX_DECLARATIONS),
+                         CR_MOF_MAX_DECLARATIONS);
       return;
     }
   g_ptr_array_add (p->unit->decls, decl);
@@ -1688,7 +1741,12 @@ parse_file (Context *ctx, const char *display_name, const char *path, const char
   if (sink->files->len >= CR_MOF_MAX_FILES)
     {
       if (include_pos != NULL)
-        cr_mof_sink_error (sink, include_pos, _("a compilation reads at most %d files"), CR_MOF_MAX_FILES);
+        cr_mof_sink_error (sink, include_pos,
+                           g_dngettext (GETTEXT_PACKAGE,
+                                        "a compilation reads at most %d file",
+                                        "a compilation reads at most %d files",
+                                        CR_MOF_MAX_FILES),
+                           CR_MOF_MAX_FILES);
       return TRUE;
     }
   if (data != NULL)

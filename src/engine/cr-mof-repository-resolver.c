@@ -44,13 +44,16 @@ close_connection (gpointer data)
 /* A connection to @namespace_, or NULL without an error when the
  * namespace does not exist. Namespace names are case-insensitive. */
 static CrConnection *
-get_connection (CrMofRepositoryResolver *self, const char *namespace_, GError **error)
+get_connection (CrMofRepositoryResolver *self, const char *namespace_, GCancellable *cancellable, GError **error)
 {
-  g_autofree char *key = g_utf8_casefold (namespace_, -1);
+  g_autofree char *key = NULL;
   g_autoptr (GError) local_error = NULL;
   CrConnection *conn = NULL;
   gpointer found;
 
+  if (cr_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  key = g_utf8_casefold (namespace_, -1);
   g_mutex_lock (&self->lock);
   if (g_hash_table_lookup_extended (self->connections, key, NULL, &found))
     {
@@ -90,15 +93,9 @@ resolver_get_class (CrMofResolver *resolver, const char *namespace_, const char 
   g_autoptr (GError) local_error = NULL;
   CrClass *klass;
 
-  if (cr_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
-  conn = get_connection (self, namespace_, &local_error);
+  conn = get_connection (self, namespace_, cancellable, error);
   if (conn == NULL)
-    {
-      if (local_error != NULL)
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
+    return NULL;
   klass = cr_connection_get_class (conn, class_name, &local_error);
   if (klass == NULL && !is_not_found (local_error))
     g_propagate_error (error, g_steal_pointer (&local_error));
@@ -114,15 +111,9 @@ resolver_get_qualifier_type (CrMofResolver *resolver, const char *namespace_, co
   g_autoptr (GError) local_error = NULL;
   CrQualifierType *qtype;
 
-  if (cr_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
-  conn = get_connection (self, namespace_, &local_error);
+  conn = get_connection (self, namespace_, cancellable, error);
   if (conn == NULL)
-    {
-      if (local_error != NULL)
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
+    return NULL;
   qtype = cr_connection_get_qualifier_type (conn, name, &local_error);
   if (qtype == NULL && !is_not_found (local_error))
     g_propagate_error (error, g_steal_pointer (&local_error));

@@ -349,39 +349,8 @@ append_real (GString *out, double value, gboolean real32)
 static void
 append_char16 (GString *out, const char *text)
 {
-  gunichar c = g_utf8_get_char (text);
-
   g_string_append_c (out, '\'');
-  switch (c)
-    {
-    case '\'':
-      g_string_append (out, "\\'");
-      break;
-    case '\\':
-      g_string_append (out, "\\\\");
-      break;
-    case '\b':
-      g_string_append (out, "\\b");
-      break;
-    case '\t':
-      g_string_append (out, "\\t");
-      break;
-    case '\n':
-      g_string_append (out, "\\n");
-      break;
-    case '\f':
-      g_string_append (out, "\\f");
-      break;
-    case '\r':
-      g_string_append (out, "\\r");
-      break;
-    default:
-      if (c < 0x20 || c == 0x7f)
-        g_string_append_printf (out, "\\x%04X", c);
-      else
-        g_string_append_unichar (out, c);
-      break;
-    }
+  cr_string_append_escaped_char (out, g_utf8_get_char (text), '\'', TRUE);
   g_string_append_c (out, '\'');
 }
 
@@ -395,25 +364,13 @@ append_scalar (GString *out, CrCimType element, GVariant *value)
       g_string_append (out, g_variant_get_boolean (value) ? "TRUE" : "FALSE");
       break;
     case G_VARIANT_CLASS_BYTE:
-      g_string_append_printf (out, "%u", g_variant_get_byte (value));
-      break;
     case G_VARIANT_CLASS_INT16:
-      g_string_append_printf (out, "%d", g_variant_get_int16 (value));
-      break;
     case G_VARIANT_CLASS_UINT16:
-      g_string_append_printf (out, "%u", g_variant_get_uint16 (value));
-      break;
     case G_VARIANT_CLASS_INT32:
-      g_string_append_printf (out, "%d", g_variant_get_int32 (value));
-      break;
     case G_VARIANT_CLASS_UINT32:
-      g_string_append_printf (out, "%u", g_variant_get_uint32 (value));
-      break;
     case G_VARIANT_CLASS_INT64:
-      g_string_append_printf (out, "%" G_GINT64_FORMAT, g_variant_get_int64 (value));
-      break;
     case G_VARIANT_CLASS_UINT64:
-      g_string_append_printf (out, "%" G_GUINT64_FORMAT, g_variant_get_uint64 (value));
+      cr_string_append_integer (out, value);
       break;
     case G_VARIANT_CLASS_DOUBLE:
       append_real (out, g_variant_get_double (value), element == CR_CIM_TYPE_REAL32);

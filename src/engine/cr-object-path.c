@@ -208,7 +208,11 @@ take_name (const char *text, const char *start, const char **end, const char *wh
   if (g_utf8_strlen (start, stop - start) > CR_MAX_NAME_CHARS)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("A name in an object path has at most %d characters"), CR_MAX_NAME_CHARS);
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "A name in an object path has at most %d character",
+                                "A name in an object path has at most %d characters",
+                                CR_MAX_NAME_CHARS),
+                   CR_MAX_NAME_CHARS);
       return NULL;
     }
   *end = stop;
@@ -225,7 +229,11 @@ parse_namespace (const char *text, const char *end, GError **error)
   if (end - text > CR_MAX_NAMESPACE_BYTES)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("A namespace has at most %d bytes"), CR_MAX_NAMESPACE_BYTES);
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "A namespace has at most %d byte",
+                                "A namespace has at most %d bytes",
+                                CR_MAX_NAMESPACE_BYTES),
+                   CR_MAX_NAMESPACE_BYTES);
       return NULL;
     }
   for (;;)
@@ -237,7 +245,11 @@ parse_namespace (const char *text, const char *end, GError **error)
       if (++depth > CR_MAX_NAMESPACE_DEPTH)
         {
           g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                       _("A namespace is at most %d levels deep"), CR_MAX_NAMESPACE_DEPTH);
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "A namespace is at most %d level deep",
+                                    "A namespace is at most %d levels deep",
+                                    CR_MAX_NAMESPACE_DEPTH),
+                       CR_MAX_NAMESPACE_DEPTH);
           return NULL;
         }
       if (normalized->len > 0)
@@ -309,6 +321,7 @@ parse_number_value (const char *text, const char **p, GError **error)
   const char *digits;
   g_autofree char *token = NULL;
   gboolean negative = FALSE;
+  gboolean hex;
 
   while (*q != '\0' && *q != ',')
     q++;
@@ -317,50 +330,22 @@ parse_number_value (const char *text, const char **p, GError **error)
   if (*digits == '+' || *digits == '-')
     negative = *digits++ == '-';
 
-  if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X') && is_digits (digits + 2, q, TRUE))
+  hex = digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X') && is_digits (digits + 2, q, TRUE);
+  if (hex || is_digits (digits, q, FALSE))
     {
+      guint base = hex ? 16 : 10;
       guint64 magnitude = 0;
 
-      for (const char *d = digits + 2; d < q; d++)
+      for (const char *d = hex ? digits + 2 : digits; d < q; d++)
         {
           guint v = (guint) g_ascii_xdigit_value (*d);
 
-          if (magnitude > (G_MAXUINT64 - v) / 16)
+          if (magnitude > (G_MAXUINT64 - v) / base)
             {
               set_path_error (error, text, start, _("the number is too large"));
               return NULL;
             }
-          magnitude = magnitude * 16 + v;
-        }
-      *p = q;
-      if (negative)
-        {
-          if (magnitude > (guint64) G_MAXINT64 + 1)
-            {
-              set_path_error (error, text, start, _("the number is too small"));
-              return NULL;
-            }
-          return g_variant_new_int64 (magnitude == 0 ? 0 : -(gint64) (magnitude - 1) - 1);
-        }
-      if (magnitude > G_MAXINT64)
-        return g_variant_new_uint64 (magnitude);
-      return g_variant_new_int64 ((gint64) magnitude);
-    }
-
-  if (is_digits (digits, q, FALSE))
-    {
-      guint64 magnitude = 0;
-
-      for (const char *d = digits; d < q; d++)
-        {
-          guint v = (guint) (*d - '0');
-
-          if (magnitude > (G_MAXUINT64 - v) / 10)
-            {
-              set_path_error (error, text, start, _("the number is too large"));
-              return NULL;
-            }
-          magnitude = magnitude * 10 + v;
+          magnitude = magnitude * base + v;
         }
       *p = q;
       if (negative)
@@ -481,7 +466,11 @@ parse_keys (CrObjectPath *path, const char *text, const char *p, GError **error)
       if (g_hash_table_size (seen) > CR_MAX_KEY_PROPERTIES)
         {
           g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                       _("An object path binds at most %d keys"), CR_MAX_KEY_PROPERTIES);
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "An object path binds at most %d key",
+                                    "An object path binds at most %d keys",
+                                    CR_MAX_KEY_PROPERTIES),
+                       CR_MAX_KEY_PROPERTIES);
           return FALSE;
         }
       if (*p != '=')
@@ -544,7 +533,11 @@ cr_object_path_parse (const char *text, GError **error)
   if (strlen (text) > CR_MAX_OBJECT_PATH_BYTES)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("An object path has at most %d bytes"), CR_MAX_OBJECT_PATH_BYTES);
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "An object path has at most %d byte",
+                                "An object path has at most %d bytes",
+                                CR_MAX_OBJECT_PATH_BYTES),
+                   CR_MAX_OBJECT_PATH_BYTES);
       return NULL;
     }
   if (!g_utf8_validate (text, -1, NULL))
@@ -771,25 +764,13 @@ append_key_value (GString *out, GVariant *value)
       g_string_append (out, g_variant_get_boolean (value) ? "TRUE" : "FALSE");
       return;
     case 'y':
-      g_string_append_printf (out, "%u", g_variant_get_byte (value));
-      return;
     case 'n':
-      g_string_append_printf (out, "%d", g_variant_get_int16 (value));
-      return;
     case 'q':
-      g_string_append_printf (out, "%u", g_variant_get_uint16 (value));
-      return;
     case 'i':
-      g_string_append_printf (out, "%d", g_variant_get_int32 (value));
-      return;
     case 'u':
-      g_string_append_printf (out, "%u", g_variant_get_uint32 (value));
-      return;
     case 'x':
-      g_string_append_printf (out, "%" G_GINT64_FORMAT, g_variant_get_int64 (value));
-      return;
     case 't':
-      g_string_append_printf (out, "%" G_GUINT64_FORMAT, g_variant_get_uint64 (value));
+      cr_string_append_integer (out, value);
       return;
     case 'd':
       {

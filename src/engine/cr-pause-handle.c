@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cr-error.h"
+#include "cr-progress-proxy.h"
 #include "cr-repository-private.h"
 
 struct _CrPauseHandle {

@@ -15,4 +15,8 @@ gboolean cr_qualifier_validate (const CrQualifier *qualifier, GError **error);
 gboolean cr_qualifiers_validate (GPtrArray *qualifiers, GError **error);
 void cr_qualifiers_set (GPtrArray *qualifiers, CrQualifier *qualifier);
 
+/* Whether two values of a qualifier say the same; a qualifier without a
+ * value is a boolean one that is true. Either may be NULL. */
+gboolean cr_qualifier_values_equal (GVariant *a, GVariant *b);
+
 G_END_DECLS

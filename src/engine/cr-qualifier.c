@@ -13,36 +13,6 @@
 G_DEFINE_BOXED_TYPE (CrQualifier, cr_qualifier, cr_qualifier_copy, cr_qualifier_free)
 G_DEFINE_BOXED_TYPE (CrQualifierType, cr_qualifier_type, cr_qualifier_type_copy, cr_qualifier_type_free)
 
-/* The `av` convention of the wire forms: zero elements for NULL, one
- * otherwise. */
-static GVariant *
-optional_to_variant (GVariant *value)
-{
-  if (value == NULL)
-    return g_variant_new_array (G_VARIANT_TYPE_VARIANT, NULL, 0);
-  return g_variant_new_array (G_VARIANT_TYPE_VARIANT, (GVariant *[]) { g_variant_new_variant (value) }, 1);
-}
-
-static gboolean
-optional_from_variant (GVariant *av, GVariant **out_value, GError **error)
-{
-  g_autoptr (GVariant) boxed = NULL;
-  gsize n = g_variant_n_children (av);
-
-  *out_value = NULL;
-  if (n == 0)
-    return TRUE;
-  if (n > 1)
-    {
-      g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("An optional value has at most one element, not %lu"), (gulong) n);
-      return FALSE;
-    }
-  boxed = g_variant_get_child_value (av, 0);
-  *out_value = g_variant_get_variant (boxed);
-  return TRUE;
-}
-
 /**
  * cr_qualifier_new:
  * @name: the qualifier's name
@@ -114,7 +84,7 @@ cr_qualifier_to_variant (const CrQualifier *qualifier)
 
   return g_variant_new ("(s@avu)",
                         qualifier->name,
-                        optional_to_variant (qualifier->value),
+                        cr_optional_to_variant (qualifier->value),
                         (guint32) qualifier->flavor);
 }
 
@@ -179,7 +149,7 @@ cr_qualifier_new_from_variant (GVariant *variant, GError **error)
       return NULL;
     }
   g_variant_get (variant, "(&s@avu)", &name, &av, &flavor);
-  if (!optional_from_variant (av, &value, error))
+  if (!cr_optional_from_variant (av, &value, error))
     {
       g_autofree char *shown = cr_text_for_display (name);
 
@@ -238,7 +208,10 @@ cr_qualifiers_validate (GPtrArray *qualifiers, GError **error)
   if (qualifiers->len > CR_MAX_QUALIFIERS)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("An element has at most %d qualifiers, not %u"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "An element has at most %d qualifier, not %u",
+                                "An element has at most %d qualifiers, not %u",
+                                CR_MAX_QUALIFIERS),
                    CR_MAX_QUALIFIERS, qualifiers->len);
       return FALSE;
     }
@@ -367,7 +340,10 @@ cr_qualifiers_new_from_variant (GVariant *variant, GError **error)
   if (n > CR_MAX_QUALIFIERS)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("An element has at most %d qualifiers, not %lu"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "An element has at most %d qualifier, not %lu",
+                                "An element has at most %d qualifiers, not %lu",
+                                CR_MAX_QUALIFIERS),
                    CR_MAX_QUALIFIERS, (gulong) n);
       return NULL;
     }
@@ -464,7 +440,7 @@ cr_qualifier_type_to_variant (const CrQualifierType *qtype)
   return g_variant_new ("(su@avuu)",
                         qtype->name,
                         (guint32) qtype->type,
-                        optional_to_variant (qtype->default_value),
+                        cr_optional_to_variant (qtype->default_value),
                         (guint32) qtype->scope,
                         (guint32) qtype->flavor);
 }
@@ -526,7 +502,7 @@ cr_qualifier_type_new_from_variant (GVariant *variant, GError **error)
                    shown, flavor & ~(guint32) CR_FLAVOR_ALL);
       return NULL;
     }
-  if (!optional_from_variant (av, &value, error))
+  if (!cr_optional_from_variant (av, &value, error))
     {
       g_prefix_error (error, _("Qualifier type “%s”: "), shown);
       return NULL;
@@ -536,4 +512,15 @@ cr_qualifier_type_new_from_variant (GVariant *variant, GError **error)
     return NULL;
   return cr_qualifier_type_new (name, (CrCimType) type, value,
                                 (CrScope) scope, (CrFlavor) flavor);
+}
+
+gboolean
+cr_qualifier_values_equal (GVariant *a, GVariant *b)
+{
+  /* `[Key]` (no value) and `Key(true)` say the same thing. */
+  if (a == NULL && b != NULL && g_variant_is_of_type (b, G_VARIANT_TYPE_BOOLEAN))
+    return g_variant_get_boolean (b);
+  if (b == NULL && a != NULL && g_variant_is_of_type (a, G_VARIANT_TYPE_BOOLEAN))
+    return g_variant_get_boolean (a);
+  return cr_variant_equal0 (a, b);
 }

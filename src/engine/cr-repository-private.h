@@ -28,13 +28,6 @@ CrPauseHandle *cr_pause_handle_new (CrRepository *repository,
                                     const char *holder,
                                     gint64 since);
 
-/* Progress from a worker thread, delivered (coalesced) in the
- * thread-default main context of whoever made the proxy. */
-typedef struct _CrProgressProxy CrProgressProxy;
-CrProgressProxy *cr_progress_proxy_new (CrProgressFunc func, gpointer data);
-void cr_progress_proxy_report (guint64 done, guint64 total, gpointer proxy);
-void cr_progress_proxy_unref (CrProgressProxy *proxy);
-
 /* Delivers a callback in @context: used for signals and notifications
  * that must reach the owner's main loop. Takes ownership of @data. */
 void cr_invoke_in_context (GMainContext *context,

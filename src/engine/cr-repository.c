@@ -14,6 +14,7 @@
 #include "cr-error.h"
 #include "cr-gate-private.h"
 #include "cr-platform.h"
+#include "cr-progress-proxy.h"
 #include "cr-repository-private.h"
 
 /* Copy the database in chunks of this size: large enough that system
@@ -1242,94 +1243,13 @@ cr_repository_import_finish (CrRepository *self, GAsyncResult *result, CrImportS
   return TRUE;
 }
 
-/* Progress from a worker thread to the caller's context (async forms) */
-
-struct _CrProgressProxy {
-  gatomicrefcount ref;
-  GMainContext *context;
-  CrProgressFunc func;
-  gpointer data;
-  GMutex lock;
-  guint64 done;
-  guint64 total;
-  gboolean pending;
-};
-typedef CrProgressProxy ProgressProxy;
-
-/* Returns NULL when @func is NULL. */
-CrProgressProxy *
-cr_progress_proxy_new (CrProgressFunc func, gpointer data)
-{
-  ProgressProxy *proxy;
-
-  if (func == NULL)
-    return NULL;
-  proxy = g_new0 (ProgressProxy, 1);
-  g_atomic_ref_count_init (&proxy->ref);
-  proxy->context = g_main_context_ref_thread_default ();
-  proxy->func = func;
-  proxy->data = data;
-  g_mutex_init (&proxy->lock);
-  return proxy;
-}
-
-static ProgressProxy *
-progress_proxy_ref (ProgressProxy *proxy)
-{
-  g_atomic_ref_count_inc (&proxy->ref);
-  return proxy;
-}
-
-void
-cr_progress_proxy_unref (CrProgressProxy *proxy)
-{
-  if (proxy == NULL || !g_atomic_ref_count_dec (&proxy->ref))
-    return;
-  g_main_context_unref (proxy->context);
-  g_mutex_clear (&proxy->lock);
-  g_free (proxy);
-}
-
-static gboolean
-progress_proxy_deliver (gpointer data)
-{
-  ProgressProxy *proxy = data;
-  guint64 done, total;
-
-  g_mutex_lock (&proxy->lock);
-  done = proxy->done;
-  total = proxy->total;
-  proxy->pending = FALSE;
-  g_mutex_unlock (&proxy->lock);
-  proxy->func (done, total, proxy->data);
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs in the worker thread. */
-void
-cr_progress_proxy_report (guint64 done, guint64 total, gpointer data)
-{
-  ProgressProxy *proxy = data;
-  gboolean schedule;
-
-  g_mutex_lock (&proxy->lock);
-  proxy->done = done;
-  proxy->total = total;
-  schedule = !proxy->pending;
-  proxy->pending = TRUE;
-  g_mutex_unlock (&proxy->lock);
-  if (schedule)
-    cr_invoke_in_context (proxy->context, progress_proxy_deliver, progress_proxy_ref (proxy),
-                          (GDestroyNotify) cr_progress_proxy_unref);
-}
-
 /* The common shape of the long operations' tasks */
 typedef struct {
   char *path;
   int fd;
   guint flags;
   char *holder;
-  ProgressProxy *progress;
+  CrProgressProxy *progress;
 } OpData;
 
 static void
@@ -1790,7 +1710,11 @@ write_candidate (CrRepository *self, int fd, CrProgressFunc progress, gpointer p
   if (ok && done != total)
     {
       g_set_error (&local_error, CR_ERROR, CR_ERROR_CORRUPT_BACKUP,
-                   _("The backup's content ends after %llu of %llu bytes"), (unsigned long long) done,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The backup's content ends after %llu of %llu byte",
+                                "The backup's content ends after %llu of %llu bytes",
+                                total),
+                   (unsigned long long) done,
                    (unsigned long long) total);
       ok = FALSE;
     }

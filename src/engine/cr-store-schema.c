@@ -320,7 +320,10 @@ cr_store_schema_check (sqlite3 *db, guint32 version, GError **error)
   if (have->len != want->len)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_CORRUPT_BACKUP,
-                   _("The database has %u schema objects where schema version %u has %u"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The database has %u schema object where schema version %u has %u",
+                                "The database has %u schema objects where schema version %u has %u",
+                                have->len),
                    have->len, version, want->len);
       return FALSE;
     }

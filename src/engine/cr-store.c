@@ -725,7 +725,10 @@ cr_store_checkpoint_full (CrStore *store, GError **error)
   if (n_log < 0 || n_ckpt < n_log)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_BUSY,
-                   _("The repository's log could not be copied back completely (%d of %d pages); try again"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The repository's log could not be copied back completely (%d of %d page); try again",
+                                "The repository's log could not be copied back completely (%d of %d pages); try again",
+                                n_log),
                    n_ckpt, n_log);
       return FALSE;
     }
@@ -852,7 +855,11 @@ cr_store_normalize_namespace (const char *namespace_, GError **error)
   if (strlen (namespace_) > CR_MAX_NAMESPACE_BYTES)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("The namespace name is longer than %d bytes"), CR_MAX_NAMESPACE_BYTES);
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The namespace name is longer than %d byte",
+                                "The namespace name is longer than %d bytes",
+                                CR_MAX_NAMESPACE_BYTES),
+                   CR_MAX_NAMESPACE_BYTES);
       return NULL;
     }
   copy = g_strdup (namespace_);
@@ -862,7 +869,11 @@ cr_store_normalize_namespace (const char *namespace_, GError **error)
   if (n > CR_MAX_NAMESPACE_DEPTH)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("The namespace “%s” is nested deeper than %d levels"), namespace_, CR_MAX_NAMESPACE_DEPTH);
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The namespace “%s” is nested deeper than %d level",
+                                "The namespace “%s” is nested deeper than %d levels",
+                                CR_MAX_NAMESPACE_DEPTH),
+                   namespace_, CR_MAX_NAMESPACE_DEPTH);
       return NULL;
     }
   for (guint i = 0; i < n; i++)
@@ -1789,7 +1800,11 @@ put_class_txn (CrStore *store, CrDb *db, const char *ns, CrClass *local, CrPutFl
   if (g_variant_get_size (v) > CR_MAX_OBJECT_BYTES)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("The class %s is larger than %d bytes"), name, CR_MAX_OBJECT_BYTES);
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The class %s is larger than %d byte",
+                                "The class %s is larger than %d bytes",
+                                CR_MAX_OBJECT_BYTES),
+                   name, CR_MAX_OBJECT_BYTES);
       return FALSE;
     }
 
@@ -2092,7 +2107,11 @@ put_instance_txn (CrStore *store, CrDb *db, const char *ns, CrInstance *instance
   if (g_variant_get_size (values) > CR_MAX_OBJECT_BYTES)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("The instance %s is larger than %d bytes"), cr_instance_get_path (normal), CR_MAX_OBJECT_BYTES);
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The instance %s is larger than %d byte",
+                                "The instance %s is larger than %d bytes",
+                                CR_MAX_OBJECT_BYTES),
+                   cr_instance_get_path (normal), CR_MAX_OBJECT_BYTES);
       return FALSE;
     }
 
@@ -2188,7 +2207,11 @@ find_instance (CrStore *store, CrDb *db, const char *ns, const char *path_text,
   if (path_text == NULL || strlen (path_text) > CR_MAX_OBJECT_PATH_BYTES)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_OBJECT_PATH,
-                   _("The object path is missing or longer than %d bytes"), CR_MAX_OBJECT_PATH_BYTES);
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The object path is missing or longer than %d byte",
+                                "The object path is missing or longer than %d bytes",
+                                CR_MAX_OBJECT_PATH_BYTES),
+                   CR_MAX_OBJECT_PATH_BYTES);
       return -1;
     }
   path = cr_object_path_parse (path_text, error);

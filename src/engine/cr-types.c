@@ -41,8 +41,8 @@ static const CrTypeInfo type_infos[] = {
   { CR_CIM_TYPE_REFERENCE, "reference", "reference[]", "s", "as" },
 };
 
-/* The range of each integer type, so that coercion and parsing share one
- * table. */
+/* The range of each integer type, so that coercion, parsing and the MOF
+ * compiler share one table. */
 typedef struct {
   CrCimType type;
   gint64 min;
@@ -59,13 +59,6 @@ static const CrIntRange int_ranges[] = {
   { CR_CIM_TYPE_UINT64, 0, G_MAXUINT64 },
   { CR_CIM_TYPE_SINT64, G_MININT64, G_MAXINT64 },
 };
-
-/* An integer of any CIM type: -magnitude when negative. */
-typedef struct {
-  gboolean negative;
-  gboolean overflow;   /* beyond 64 bits: out of range for every type */
-  guint64 magnitude;
-} CrInt;
 
 static const CrTypeInfo *
 type_info_lookup (guint type)
@@ -89,6 +82,67 @@ int_range_lookup (CrCimType element)
         return &int_ranges[i];
     }
   return NULL;
+}
+
+void
+cr_int_type_range_to_text (CrCimType element, char **out_min, char **out_max)
+{
+  const CrIntRange *range = int_range_lookup (element);
+
+  if (range == NULL)
+    {
+      *out_min = g_strdup ("");
+      *out_max = g_strdup ("");
+      return;
+    }
+  *out_min = g_strdup_printf ("%" G_GINT64_FORMAT, range->min);
+  *out_max = g_strdup_printf ("%" G_GUINT64_FORMAT, range->max);
+}
+
+GVariant *
+cr_int_to_variant (CrCimType element, const CrInt *n)
+{
+  const CrIntRange *range = int_range_lookup (element);
+  gboolean fits;
+  gint64 s = 0;
+
+  if (range == NULL || n->overflow)
+    return NULL;
+  if (n->negative)
+    {
+      /* magnitude is at most 2^63 here only if the value is an int64. */
+      fits = n->magnitude <= (guint64) G_MAXINT64 + 1;
+      if (fits)
+        {
+          s = -(gint64) (n->magnitude - 1) - 1;
+          fits = s >= range->min;
+        }
+    }
+  else
+    {
+      fits = n->magnitude <= range->max;
+      s = (gint64) n->magnitude;
+    }
+  if (!fits)
+    return NULL;
+  switch ((int) element)
+    {
+    case CR_CIM_TYPE_UINT8:
+      return g_variant_ref_sink (g_variant_new_byte ((guint8) s));
+    case CR_CIM_TYPE_SINT8:
+    case CR_CIM_TYPE_SINT16:
+      return g_variant_ref_sink (g_variant_new_int16 ((gint16) s));
+    case CR_CIM_TYPE_UINT16:
+      return g_variant_ref_sink (g_variant_new_uint16 ((guint16) s));
+    case CR_CIM_TYPE_SINT32:
+      return g_variant_ref_sink (g_variant_new_int32 ((gint32) s));
+    case CR_CIM_TYPE_UINT32:
+      return g_variant_ref_sink (g_variant_new_uint32 ((guint32) s));
+    case CR_CIM_TYPE_SINT64:
+      return g_variant_ref_sink (g_variant_new_int64 (s));
+    default:
+      return g_variant_ref_sink (g_variant_new_uint64 (n->magnitude));
+    }
 }
 
 static const char *
@@ -273,7 +327,10 @@ cr_name_is_valid (const char *name, GError **error)
         {
           shown = cr_text_for_display (name);
           g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                       _("The name “%s” is too long: a name has at most %d characters"),
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "The name “%s” is too long: a name has at most %d character",
+                                    "The name “%s” is too long: a name has at most %d characters",
+                                    CR_MAX_NAME_CHARS),
                        shown, CR_MAX_NAME_CHARS);
           return FALSE;
         }
@@ -482,7 +539,10 @@ check_string_bounds (const char *s, gsize len, const char *what, gssize index, G
     {
       label = what_label (what, index);
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("%s: a string has at most %d bytes, this one has %lu"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "%s: a string has at most %d byte, this one has %lu",
+                                "%s: a string has at most %d bytes, this one has %lu",
+                                CR_MAX_STRING_BYTES),
                    label, CR_MAX_STRING_BYTES, (gulong) len);
       return FALSE;
     }
@@ -496,6 +556,23 @@ check_string_bounds (const char *s, gsize len, const char *what, gssize index, G
       return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+check_array_length (gsize n, const char *what, GError **error)
+{
+  g_autofree char *label = NULL;
+
+  if (n <= CR_MAX_ARRAY_ELEMENTS)
+    return TRUE;
+  label = what_label (what, -1);
+  g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
+               g_dngettext (GETTEXT_PACKAGE,
+                            "%s: an array has at most %d element, this one has %lu",
+                            "%s: an array has at most %d elements, this one has %lu",
+                            CR_MAX_ARRAY_ELEMENTS),
+               label, CR_MAX_ARRAY_ELEMENTS, (gulong) n);
+  return FALSE;
 }
 
 /* Checks the content of one scalar whose GVariant type is already right. */
@@ -635,14 +712,8 @@ cr_cim_value_check (CrCimType type, GVariant *value, const char *what, GError **
     return check_scalar (element, value, what, -1, error);
 
   n = g_variant_n_children (value);
-  if (n > CR_MAX_ARRAY_ELEMENTS)
-    {
-      label = what_label (what, -1);
-      g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("%s: an array has at most %d elements, this one has %lu"),
-                   label, CR_MAX_ARRAY_ELEMENTS, (gulong) n);
-      return FALSE;
-    }
+  if (!check_array_length (n, what, error))
+    return FALSE;
   if (element != CR_CIM_TYPE_SINT8 && element != CR_CIM_TYPE_REAL32 && !type_is_stringish (element))
     return TRUE;
   for (gsize i = 0; i < n; i++)
@@ -681,7 +752,10 @@ cr_variant_check_value_shape (GVariant *value, const char *what, GError **error)
     {
       label = what_label (what, -1);
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                   _("%s: the value is nested more than %d levels deep"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "%s: the value is nested more than %d level deep",
+                                "%s: the value is nested more than %d levels deep",
+                                CR_MAX_VARIANT_DEPTH),
                    label, CR_MAX_VARIANT_DEPTH);
       return FALSE;
     }
@@ -699,14 +773,8 @@ cr_variant_check_value_shape (GVariant *value, const char *what, GError **error)
     {
       gsize n = g_variant_n_children (value);
 
-      if (n > CR_MAX_ARRAY_ELEMENTS)
-        {
-          label = what_label (what, -1);
-          g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                       _("%s: an array has at most %d elements, this one has %lu"),
-                       label, CR_MAX_ARRAY_ELEMENTS, (gulong) n);
-          return FALSE;
-        }
+      if (!check_array_length (n, what, error))
+        return FALSE;
       if (type_string[1] == 's')
         {
           for (gsize i = 0; i < n; i++)
@@ -787,57 +855,21 @@ int_to_text (CrInt n)
 static GVariant *
 make_int (CrCimType element, CrInt n, const char *what, gssize index, GError **error)
 {
-  const CrIntRange *range = int_range_lookup (element);
-  gboolean fits;
-  gint64 s = 0;
+  GVariant *result = cr_int_to_variant (element, &n);
 
-  if (n.negative)
-    {
-      /* magnitude is at most 2^63 here only if the value is an int64. */
-      fits = n.magnitude <= (guint64) G_MAXINT64 + 1;
-      if (fits)
-        {
-          s = -(gint64) (n.magnitude - 1) - 1;
-          fits = s >= range->min;
-        }
-    }
-  else
-    {
-      fits = n.magnitude <= range->max;
-      s = (gint64) n.magnitude;
-    }
-  if (!fits)
+  if (result == NULL)
     {
       g_autofree char *label = what_label (what, index);
       g_autofree char *text = int_to_text (n);
-      /* Numbers go in as text: a format macro inside _() would hide the
-       * message from xgettext. */
-      g_autofree char *min = g_strdup_printf ("%" G_GINT64_FORMAT, range->min);
-      g_autofree char *max = g_strdup_printf ("%" G_GUINT64_FORMAT, range->max);
+      g_autofree char *min = NULL;
+      g_autofree char *max = NULL;
 
+      cr_int_type_range_to_text (element, &min, &max);
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
                    _("%s: %s is out of range for %s (%s to %s)"),
                    label, text, cr_cim_type_to_string (element), min, max);
-      return NULL;
     }
-  switch ((int) element)
-    {
-    case CR_CIM_TYPE_UINT8:
-      return g_variant_ref_sink (g_variant_new_byte ((guint8) s));
-    case CR_CIM_TYPE_SINT8:
-    case CR_CIM_TYPE_SINT16:
-      return g_variant_ref_sink (g_variant_new_int16 ((gint16) s));
-    case CR_CIM_TYPE_UINT16:
-      return g_variant_ref_sink (g_variant_new_uint16 ((guint16) s));
-    case CR_CIM_TYPE_SINT32:
-      return g_variant_ref_sink (g_variant_new_int32 ((gint32) s));
-    case CR_CIM_TYPE_UINT32:
-      return g_variant_ref_sink (g_variant_new_uint32 ((guint32) s));
-    case CR_CIM_TYPE_SINT64:
-      return g_variant_ref_sink (g_variant_new_int64 (s));
-    default:
-      return g_variant_ref_sink (g_variant_new_uint64 (n.magnitude));
-    }
+  return result;
 }
 
 /* real32 values are kept at float precision, as WMI's VT_R4 keeps them,
@@ -951,15 +983,8 @@ cr_cim_value_coerce (CrCimType type, GVariant *value, const char *what, GError *
           return NULL;
         }
       n = g_variant_n_children (owned);
-      if (n > CR_MAX_ARRAY_ELEMENTS)
-        {
-          g_autofree char *label = what_label (what, -1);
-
-          g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                       _("%s: an array has at most %d elements, this one has %lu"),
-                       label, CR_MAX_ARRAY_ELEMENTS, (gulong) n);
-          return NULL;
-        }
+      if (!check_array_length (n, what, error))
+        return NULL;
       for (gsize i = 0; i < n; i++)
         {
           g_autoptr (GVariant) child = g_variant_get_child_value (owned, i);
@@ -1163,7 +1188,11 @@ parse_array (CrCimType type, const char *text, GError **error)
       if (++n > CR_MAX_ARRAY_ELEMENTS)
         {
           g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                       _("An array has at most %d elements"), CR_MAX_ARRAY_ELEMENTS);
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "An array has at most %d element",
+                                    "An array has at most %d elements",
+                                    CR_MAX_ARRAY_ELEMENTS),
+                       CR_MAX_ARRAY_ELEMENTS);
           return NULL;
         }
       item = parse_scalar (element, token->str, error);
@@ -1303,6 +1332,74 @@ cr_parse_escape (const char **p, GString *out)
   return TRUE;
 }
 
+GVariant *
+cr_optional_to_variant (GVariant *value)
+{
+  if (value == NULL)
+    return g_variant_new_array (G_VARIANT_TYPE_VARIANT, NULL, 0);
+  return g_variant_new_array (G_VARIANT_TYPE_VARIANT, (GVariant *[]) { g_variant_new_variant (value) }, 1);
+}
+
+gboolean
+cr_optional_from_variant (GVariant *av, GVariant **out_value, GError **error)
+{
+  g_autoptr (GVariant) boxed = NULL;
+  gsize n = g_variant_n_children (av);
+
+  *out_value = NULL;
+  if (n == 0)
+    return TRUE;
+  if (n > 1)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
+                   _("an optional value has at most one element, not %lu"), (gulong) n);
+      return FALSE;
+    }
+  boxed = g_variant_get_child_value (av, 0);
+  *out_value = g_variant_get_variant (boxed);
+  return TRUE;
+}
+
+void
+cr_string_append_escaped_char (GString *out, gunichar c, gunichar quote, gboolean escape_controls)
+{
+  if (c == quote || c == '\\')
+    {
+      g_string_append_c (out, '\\');
+      g_string_append_c (out, (char) c);
+    }
+  else if (escape_controls && (c < 0x20 || c == 0x7f))
+    {
+      switch (c)
+        {
+        case '\b':
+          g_string_append (out, "\\b");
+          break;
+        case '\t':
+          g_string_append (out, "\\t");
+          break;
+        case '\n':
+          g_string_append (out, "\\n");
+          break;
+        case '\f':
+          g_string_append (out, "\\f");
+          break;
+        case '\r':
+          g_string_append (out, "\\r");
+          break;
+        default:
+          /* Four digits, so that a following hex digit is not read
+           * as part of the escape. */
+          g_string_append_printf (out, "\\x%04X", c);
+          break;
+        }
+    }
+  else
+    {
+      g_string_append_unichar (out, c);
+    }
+}
+
 void
 cr_string_append_quoted (GString *out, const char *text, gboolean escape_controls)
 {
@@ -1311,43 +1408,44 @@ cr_string_append_quoted (GString *out, const char *text, gboolean escape_control
     {
       guchar c = (guchar) *p;
 
-      if (c == '"' || c == '\\')
-        {
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, (char) c);
-        }
-      else if (escape_controls && (c < 0x20 || c == 0x7f))
-        {
-          switch (c)
-            {
-            case '\b':
-              g_string_append (out, "\\b");
-              break;
-            case '\t':
-              g_string_append (out, "\\t");
-              break;
-            case '\n':
-              g_string_append (out, "\\n");
-              break;
-            case '\f':
-              g_string_append (out, "\\f");
-              break;
-            case '\r':
-              g_string_append (out, "\\r");
-              break;
-            default:
-              /* Four digits, so that a following hex digit is not read
-               * as part of the escape. */
-              g_string_append_printf (out, "\\x%04X", c);
-              break;
-            }
-        }
+      /* The bytes of a multi-byte character never need an escape. */
+      if (c >= 0x80)
+        g_string_append_c (out, (char) c);
       else
-        {
-          g_string_append_c (out, (char) c);
-        }
+        cr_string_append_escaped_char (out, c, '"', escape_controls);
     }
   g_string_append_c (out, '"');
+}
+
+void
+cr_string_append_integer (GString *out, GVariant *value)
+{
+  switch (g_variant_get_type_string (value)[0])
+    {
+    case 'y':
+      g_string_append_printf (out, "%u", g_variant_get_byte (value));
+      break;
+    case 'n':
+      g_string_append_printf (out, "%d", g_variant_get_int16 (value));
+      break;
+    case 'q':
+      g_string_append_printf (out, "%u", g_variant_get_uint16 (value));
+      break;
+    case 'i':
+      g_string_append_printf (out, "%d", g_variant_get_int32 (value));
+      break;
+    case 'u':
+      g_string_append_printf (out, "%u", g_variant_get_uint32 (value));
+      break;
+    case 'x':
+      g_string_append_printf (out, "%" G_GINT64_FORMAT, g_variant_get_int64 (value));
+      break;
+    case 't':
+      g_string_append_printf (out, "%" G_GUINT64_FORMAT, g_variant_get_uint64 (value));
+      break;
+    default:
+      g_return_if_reached ();
+    }
 }
 
 /* The shortest text that reads back as the same value: %.17g would turn
@@ -1392,25 +1490,13 @@ append_value (GString *out, CrCimType element, GVariant *value)
       g_string_append (out, g_variant_get_boolean (value) ? "true" : "false");
       return;
     case 'y':
-      g_string_append_printf (out, "%u", g_variant_get_byte (value));
-      return;
     case 'n':
-      g_string_append_printf (out, "%d", g_variant_get_int16 (value));
-      return;
     case 'q':
-      g_string_append_printf (out, "%u", g_variant_get_uint16 (value));
-      return;
     case 'i':
-      g_string_append_printf (out, "%d", g_variant_get_int32 (value));
-      return;
     case 'u':
-      g_string_append_printf (out, "%u", g_variant_get_uint32 (value));
-      return;
     case 'x':
-      g_string_append_printf (out, "%" G_GINT64_FORMAT, g_variant_get_int64 (value));
-      return;
     case 't':
-      g_string_append_printf (out, "%" G_GUINT64_FORMAT, g_variant_get_uint64 (value));
+      cr_string_append_integer (out, value);
       return;
     case 'd':
       cr_format_real (out, g_variant_get_double (value), element == CR_CIM_TYPE_REAL32);

@@ -774,7 +774,8 @@ test_truncation (void)
       if (size == 0)
         expected = g_strdup ("The file is empty, not a cimrepo backup. Choose another file.");
       else if (size < hsize)
-        expected = g_strdup_printf ("The backup is truncated: it has only %zu bytes, not even its complete header. Use another backup, or copy this one again completely.", size);
+        expected = g_strdup_printf ("The backup is truncated: it has only %zu %s, not even its complete header. Use another backup, or copy this one again completely.",
+                                    size, size == 1 ? "byte" : "bytes");
       else
         expected = g_strdup_printf ("The backup is truncated: it has %zu of %zu bytes. Use another backup, or copy this one again completely.", size, len);
       g_assert_cmpstr (error->message, ==, expected);
@@ -793,7 +794,8 @@ test_extension (void)
   for (gsize i = 0; i < G_N_ELEMENTS (extras); i++)
     {
       g_autofree guint8 *longer = random_bytes (len + extras[i], 15);
-      g_autofree char *expected = g_strdup_printf ("The backup has %zu extra bytes at its end, so it is not the file that cimrepo wrote. Use another backup.", extras[i]);
+      g_autofree char *expected = g_strdup_printf ("The backup has %zu extra %s at its end, so it is not the file that cimrepo wrote. Use another backup.",
+                                                   extras[i], extras[i] == 1 ? "byte" : "bytes");
       g_autoptr (GError) error = NULL;
       g_autoptr (CrBackupInfo) inspected = NULL;
 
