@@ -310,10 +310,12 @@ all_classes (CrClient *client, const char *namespace_, GError **error)
   g_autoptr (GQueue) parents = g_queue_new ();
 
   classes = cr_client_enumerate_classes_sync (client, namespace_, NULL, TRUE, NULL, &local_error);
-  if (classes != NULL || !g_error_matches (local_error, CR_ERROR, CR_ERROR_LIMIT_EXCEEDED))
+  if (classes != NULL)
+    return g_steal_pointer (&classes);
+  if (!g_error_matches (local_error, CR_ERROR, CR_ERROR_LIMIT_EXCEEDED))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
-      return g_steal_pointer (&classes);
+      return NULL;
     }
   classes = g_ptr_array_new_with_free_func (g_object_unref);
   g_queue_push_tail (parents, NULL);

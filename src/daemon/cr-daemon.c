@@ -544,14 +544,12 @@ work_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   g_variant_ref_sink (reply);
   if (g_variant_get_size (reply) > MAX_REPLY_BYTES)
     {
-      guint64 mib = g_variant_get_size (reply) / (1024 * 1024);
+      guint mib = (guint) MIN (g_variant_get_size (reply) / (1024 * 1024), G_MAXUINT);
 
-      g_message ("Refused an answer of %" G_GUINT64_FORMAT " MiB to %s", mib,
-                 g_dbus_method_invocation_get_sender (work->invocation));
+      g_message ("Refused an answer of %u MiB to %s", mib, g_dbus_method_invocation_get_sender (work->invocation));
       g_task_return_new_error (task, CR_ERROR, CR_ERROR_LIMIT_EXCEEDED,
-                               _("The answer would be %" G_GUINT64_FORMAT " MiB, more than a D-Bus message may "
-                                 "carry (%u MiB). Ask for less at a time: a shallow enumeration, or one class "
-                                 "at a time."),
+                               _("The answer would be %u MiB, more than a D-Bus message may carry (%u MiB). Ask "
+                                 "for less at a time: a shallow enumeration, or one class at a time."),
                                mib, (guint) (MAX_REPLY_BYTES / (1024 * 1024)));
       return;
     }
@@ -1250,9 +1248,8 @@ read_import_batch (int fd, GError **error)
   if (size > MAX_IMPORT_BYTES)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_LIMIT_EXCEEDED,
-                   _("The batch to import is %" G_GUINT64_FORMAT " MiB, and at most %u MiB are allowed; import the "
-                     "schema in parts"),
-                   size / (1024 * 1024), (guint) (MAX_IMPORT_BYTES / (1024 * 1024)));
+                   _("The batch to import is %u MiB, and at most %u MiB are allowed; import the schema in parts"),
+                   (guint) MIN (size / (1024 * 1024), G_MAXUINT), (guint) (MAX_IMPORT_BYTES / (1024 * 1024)));
       return NULL;
     }
   data = g_malloc (size > 0 ? size : 1);
