@@ -13,18 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "cr-client-private.h"
-
-/* GLib 2.74 has no g_autofd. */
-static void
-fd_closep (int *fd)
-{
-  if (*fd >= 0)
-    {
-      (void) g_close (*fd, NULL);
-      *fd = -1;
-    }
-}
-#define cr_client_autofd __attribute__ ((cleanup (fd_closep)))
+#include "cr-platform.h"
 
 /* Boxed types */
 
@@ -1742,7 +1731,7 @@ typedef struct {
 static void
 backup_data_free (BackupData *data)
 {
-  fd_closep (&data->fd);
+  cr_fd_closep (&data->fd);
   if (data->tmp != NULL)
     (void) g_unlink (data->tmp);
   g_free (data->tmp);
@@ -1754,25 +1743,10 @@ backup_data_free (BackupData *data)
 static void
 backup_data_discard (BackupData *data)
 {
-  fd_closep (&data->fd);
+  cr_fd_closep (&data->fd);
   if (data->tmp != NULL)
     (void) g_unlink (data->tmp);
   g_clear_pointer (&data->tmp, g_free);
-}
-
-static gboolean
-sync_directory (const char *dir, GError **error)
-{
-  cr_client_autofd int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-
-  if (fd < 0 || fsync (fd) < 0)
-    {
-      int saved_errno = errno;
-      g_set_error (error, CR_ERROR, CR_ERROR_FAILED, _("Could not write “%s” to disk: %s"), dir,
-                   g_strerror (saved_errno));
-      return FALSE;
-    }
-  return TRUE;
 }
 
 /* In the caller's context, after the backend wrote the file. */
@@ -1804,7 +1778,7 @@ backup_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
                                _("Could not write the backup “%s”: %s"), data->target, g_strerror (saved_errno));
       return;
     }
-  fd_closep (&data->fd);
+  cr_fd_closep (&data->fd);
   if (g_rename (data->tmp, data->target) < 0)
     {
       int saved_errno = errno;
@@ -1816,7 +1790,7 @@ backup_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   g_clear_pointer (&data->tmp, g_free);
   dir = g_path_get_dirname (data->target);
-  if (!sync_directory (dir, &error))
+  if (!cr_sync_directory (dir, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -1939,7 +1913,7 @@ fd_data_free (gpointer data)
 {
   int *fd = data;
 
-  fd_closep (fd);
+  cr_fd_closep (fd);
   g_free (fd);
 }
 
