@@ -425,7 +425,7 @@ update_header (CrWindow *self)
   if (paused && holds)
     gtk_widget_set_tooltip_text (self->pause_button, _("Resume the repository (Ctrl+P)"));
   else if (paused)
-    gtk_widget_set_tooltip_text (self->pause_button, _("Paused by another client: only it can resume"));
+    gtk_widget_set_tooltip_text (self->pause_button, _("Paused by another client: only they can resume it"));
   else
     gtk_widget_set_tooltip_text (self->pause_button, _("Pause the repository (Ctrl+P)"));
 

@@ -214,8 +214,8 @@ print_connections (GPtrArray *connections)
       return;
     }
   g_print ("%s\n", _("Connections:"));
-  g_ptr_array_add (rows, g_strdupv ((char *[]) { _("CLIENT"), _("PID"), _("USER"), _("NAMESPACE"),
-                                                 _("CONNECTED SINCE"), NULL }));
+  g_ptr_array_add (rows, g_strdupv ((char **) (const char *[]) { C_("column", "CLIENT"), C_("column", "PID"), C_("column", "USER"), C_("column", "NAMESPACE"),
+                                                 C_("column", "CONNECTED SINCE"), NULL }));
   for (guint i = 0; i < connections->len; i++)
     {
       CrConnectionInfo *info = g_ptr_array_index (connections, i);

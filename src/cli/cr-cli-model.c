@@ -174,7 +174,7 @@ cr_cli_cmd_class_list (CrCli *cli, int argc, char **argv)
     {
       g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
 
-      g_ptr_array_add (rows, g_strdupv ((char *[]) { _("CLASS"), _("SUPERCLASS"), _("KIND"), NULL }));
+      g_ptr_array_add (rows, g_strdupv ((char **) (const char *[]) { C_("column", "CLASS"), C_("column", "SUPERCLASS"), C_("column", "KIND"), NULL }));
       for (guint i = 0; i < classes->len; i++)
         {
           CrClass *klass = g_ptr_array_index (classes, i);

@@ -111,9 +111,9 @@ cr_cli_progress_cb (guint64 done, guint64 total, gpointer data)
   total_text = g_format_size (total);
   eta_text = rate > 0 ? cr_cli_format_duration ((gint64) ((double) (total - MIN (done, total)) / rate))
                       : g_strdup ("--:--");
+  g_printerr ("\r");
   /* Translators: progress: what, percent, bytes done, bytes in all, rate,
    * time left ("ETA" is "estimated time of arrival") */
-  g_printerr ("\r");
   g_printerr (_("%s %3u%%  %s of %s  %s/s  ETA %s"), progress->label, (guint) (done * 100 / total), done_text,
               total_text, rate_text, eta_text);
   g_printerr ("\033[K");
@@ -323,7 +323,7 @@ cr_cli_print_backup_info (const char *file, CrBackupInfo *info)
 
   cr_cli_print_field (_("Backup file"), file);
   cr_cli_print_field (_("Format version"), format);
-  cr_cli_print_field (_("Repository id"), cr_backup_info_get_repository_id (info));
+  cr_cli_print_field (_("Repository ID"), cr_backup_info_get_repository_id (info));
   cr_cli_print_field (_("Repository path"), cr_backup_info_get_source_path (info));
   cr_cli_print_field (_("Host"), cr_backup_info_get_hostname (info));
   cr_cli_print_field (_("Created"), created);

@@ -159,7 +159,9 @@ main (int argc, char **argv)
   bus = g_bus_get_sync (session ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM, NULL, &error);
   if (bus == NULL)
     {
-      g_printerr (_("cimrepod: could not connect to the %s bus: %s\n"), session ? "session" : "system", error->message);
+      g_printerr (session ? _("cimrepod: could not connect to the session bus: %s\n")
+                          : _("cimrepod: could not connect to the system bus: %s\n"),
+                  error->message);
       return 1;
     }
   g_dbus_connection_set_exit_on_close (bus, FALSE);

@@ -103,9 +103,9 @@ cr_authority_describe_action (const char *action_id)
 static void
 return_denied (GTask *task, const char *action_id, const char *why)
 {
-  /* Translators: the first %s is what was asked, such as "back up the
-   * repository"; the second says why it was refused. */
   g_task_return_new_error (task, CR_ERROR, CR_ERROR_ACCESS_DENIED,
+                           /* Translators: the first %s is what was asked, such as "back up the
+                            * repository"; the second says why it was refused. */
                            _("You are not authorised to %s: %s"),
                            cr_authority_describe_action (action_id), why);
 }

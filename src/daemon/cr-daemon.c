@@ -1540,7 +1540,7 @@ job_busy_error (CrDaemon *self, CrDaemonJobKind kind, GError **error)
       g_autofree char *since_text = since != NULL ? g_date_time_format (since, "%Y-%m-%d %H:%M:%S") : g_strdup ("?");
 
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_OPERATION,
-                   _("The repository is paused by %s since %s. A paused repository cannot be restored: resume it first"),
+                   _("The repository has been paused by %s since %s. A paused repository cannot be restored: resume it first"),
                    holder != NULL ? holder : "?", since_text);
       return TRUE;
     }

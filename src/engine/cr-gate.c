@@ -147,8 +147,8 @@ set_paused_error (CrGate *gate, GError **error, guint waited_s)
                g_dngettext (GETTEXT_PACKAGE,
                             /* Translators: the first %s is who paused the repository, the
                              * other two are times. */
-                            "The change waited %u second and cannot go ahead: the repository is paused by %s since %s. It resumes when they resume it, or automatically at %s",
-                            "The change waited %u seconds and cannot go ahead: the repository is paused by %s since %s. It resumes when they resume it, or automatically at %s",
+                            "The change waited %u second and cannot go ahead: the repository has been paused by %s since %s. It resumes when they resume it, or automatically at %s",
+                            "The change waited %u seconds and cannot go ahead: the repository has been paused by %s since %s. It resumes when they resume it, or automatically at %s",
                             waited_s),
                waited_s, gate->paused_by, since, until);
 }
@@ -406,7 +406,7 @@ cr_gate_resume (CrGate *gate, guint64 serial, GError **error)
     {
       g_autofree char *since = cr_format_time (gate->paused_since);
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_OPERATION,
-                   _("The repository is paused by %s since %s; only they can resume it"),
+                   _("The repository has been paused by %s since %s; only they can resume it"),
                    gate->paused_by, since);
     }
   else if (gate->ended_serial == serial && serial != 0 && gate->ended_by_timer)
@@ -443,7 +443,7 @@ cr_gate_restore_begin (CrGate *gate, GError **error)
     {
       g_autofree char *since = cr_format_time (gate->paused_since);
       g_set_error (error, CR_ERROR, CR_ERROR_INVALID_OPERATION,
-                   _("The repository is paused by %s since %s. A paused repository cannot be restored: resume it first"),
+                   _("The repository has been paused by %s since %s. A paused repository cannot be restored: resume it first"),
                    gate->paused_by, since);
     }
   else if (gate->pausing)

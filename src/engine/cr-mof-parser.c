@@ -705,8 +705,6 @@ parse_flavor_word (Parser *p, CrFlavor *set, CrFlavor *cleared, CrMofPos *enable
   return TRUE;
 }
 
-#define FLAVOR_WORDS "EnableOverride, DisableOverride, ToSubclass, Restricted, Translatable"
-
 /* qualifier = name [ "(" value ")" | array ] [ ":" flavor { flavor } ] */
 static CrMofQualifier *
 parse_qualifier (Parser *p)
@@ -735,7 +733,7 @@ parse_qualifier (Parser *p)
       if (!parse_flavor_word (p, &qualifier->set_flavors, &qualifier->cleared_flavors,
                               &qualifier->enable_override_pos))
         {
-          expected (p, _("a flavor (" FLAVOR_WORDS ")"));
+          expected (p, _("a flavor (EnableOverride, DisableOverride, ToSubclass, Restricted, Translatable)"));
           return NULL;
         }
       while (at (p, CR_MOF_TOKEN_IDENTIFIER))
@@ -743,7 +741,7 @@ parse_qualifier (Parser *p)
           if (!parse_flavor_word (p, &qualifier->set_flavors, &qualifier->cleared_flavors,
                                   &qualifier->enable_override_pos))
             {
-              expected (p, _("a flavor (" FLAVOR_WORDS "), “,” or “]”"));
+              expected (p, _("a flavor (EnableOverride, DisableOverride, ToSubclass, Restricted, Translatable), “,” or “]”"));
               return NULL;
             }
         }
@@ -1202,7 +1200,7 @@ parse_default_flavor (Parser *p, CrMofDecl *decl)
     {
       if (!parse_flavor_word (p, &set, &cleared, &unused))
         {
-          expected (p, _("a flavor (" FLAVOR_WORDS ")"));
+          expected (p, _("a flavor (EnableOverride, DisableOverride, ToSubclass, Restricted, Translatable)"));
           return FALSE;
         }
       if (!at (p, CR_MOF_TOKEN_COMMA))

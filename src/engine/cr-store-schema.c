@@ -222,7 +222,7 @@ cr_store_schema_migrate (sqlite3 *db, const char *what, GError **error)
 
       if (rc != SQLITE_OK)
         {
-          g_autofree char *msg = g_strdup_printf (_("Could not upgrade %s to schema version %u (%s). Nothing was changed"),
+          g_autofree char *msg = g_strdup_printf (_("%s could not be upgraded to schema version %u (%s). Nothing was changed"),
                                                   what, v, errmsg != NULL ? errmsg : sqlite3_errstr (rc));
           sqlite3_free (errmsg);
           sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);

@@ -14,10 +14,8 @@
 # - a new translation made from the template (msginit) that msgfmt
 #   --check refuses.
 #
-# The arguments are meson's i18n 'glib' preset (mesonbuild/modules/i18n.py),
-# which po/meson.build uses.
-#
-# Usage: check-pot.py SOURCE_ROOT GETTEXT_PACKAGE
+# Usage: check-pot.py SOURCE_ROOT GETTEXT_PACKAGE XGETTEXT_ARG...
+# (po/meson.build's xgettext_args, as the template is built with them)
 
 import os
 import re
@@ -25,18 +23,6 @@ import subprocess
 import sys
 import tempfile
 
-GLIB_PRESET = [
-    "--from-code=UTF-8", "--add-comments",
-    "--keyword=_", "--keyword=N_", "--keyword=C_:1c,2", "--keyword=NC_:1c,2",
-    "--keyword=g_dcgettext:2", "--keyword=g_dngettext:2,3", "--keyword=g_dpgettext2:2c,3",
-    "--flag=N_:1:pass-c-format", "--flag=C_:2:pass-c-format", "--flag=NC_:2:pass-c-format",
-    "--flag=g_dngettext:2:pass-c-format", "--flag=g_strdup_printf:1:c-format",
-    "--flag=g_string_printf:2:c-format", "--flag=g_string_append_printf:2:c-format",
-    "--flag=g_error_new:3:c-format", "--flag=g_set_error:4:c-format",
-    "--flag=g_markup_printf_escaped:1:c-format", "--flag=g_log:3:c-format",
-    "--flag=g_print:1:c-format", "--flag=g_printerr:1:c-format", "--flag=g_printf:1:c-format",
-    "--flag=g_fprintf:2:c-format", "--flag=g_sprintf:2:c-format", "--flag=g_snprintf:3:c-format",
-]
 
 # One string from each kind of file
 EXPECTED = {
@@ -73,6 +59,7 @@ def parse_pot(text):
 def main():
     root = os.path.abspath(sys.argv[1])
     package = sys.argv[2]
+    xgettext_args = sys.argv[3:]
     problems = []
     env = dict(os.environ, LC_ALL="C.UTF-8")
 
@@ -80,7 +67,7 @@ def main():
         pot = os.path.join(tmp, package + ".pot")
         result = subprocess.run(
             ["xgettext", "--package-name=" + package, "--directory=" + root,
-             "--files-from=" + os.path.join(root, "po", "POTFILES.in"), "--output=" + pot] + GLIB_PRESET,
+             "--files-from=" + os.path.join(root, "po", "POTFILES.in"), "--output=" + pot] + xgettext_args,
             env=env, capture_output=True, text=True)
         for line in result.stderr.splitlines():
             problems.append("xgettext: " + line)

@@ -178,7 +178,7 @@ test_write_times_out (Fixture *f, gconstpointer data)
   g_assert_null (path);
   g_assert_error (error, CR_ERROR, CR_ERROR_PAUSED);
   g_assert_true (g_str_has_prefix (error->message,
-                                   "The change waited 0 seconds and cannot go ahead: the repository is paused by backup-script since "));
+                                   "The change waited 0 seconds and cannot go ahead: the repository has been paused by backup-script since "));
   g_clear_error (&error);
 
   g_assert_true (cr_pause_handle_resume_sync (pause, NULL, NULL, NULL, &error));
