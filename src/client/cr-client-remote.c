@@ -181,7 +181,7 @@ static void
 publish (RemoteBackend *self, gboolean connections_changed)
 {
   CrRepository1 *repo = self->repository;
-  const char *owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (repo));
+  g_autofree char *owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (repo));
   CrClientState state = { 0 };
 
   g_mutex_lock (&self->lock);
@@ -235,9 +235,10 @@ static void
 name_owner_cb (GObject *object, GParamSpec *pspec, gpointer user_data)
 {
   RemoteBackend *self = user_data;
+  g_autofree char *owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (self->repository));
 
   g_hash_table_remove_all (self->connections);
-  if (g_dbus_proxy_get_name_owner (G_DBUS_PROXY (self->repository)) == NULL)
+  if (owner == NULL)
     {
       g_autoptr (GError) error = g_error_new_literal (G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER,
                                                       _("the service left the bus"));
@@ -683,7 +684,7 @@ connect_service (RemoteBackend *self, GError **error)
 {
   GBusType bus_type = self->mode == CR_CLIENT_MODE_SYSTEM ? G_BUS_TYPE_SYSTEM : G_BUS_TYPE_SESSION;
   g_autofree char *address = NULL;
-  const char *owner;
+  g_autofree char *owner = NULL;
 
   address = g_dbus_address_get_for_bus_sync (bus_type, NULL, error);
   /* Private, so that our unique name, and all the service ties to it,
