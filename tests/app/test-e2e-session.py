@@ -24,6 +24,7 @@ import importlib.util
 import json
 import os
 import queue
+import shlex
 import shutil
 import signal
 import subprocess
@@ -45,6 +46,9 @@ from gi.repository import Gio  # noqa: E402
 # bound asserted is wider because this test shares a small, busy machine
 # with other builds, and polling AT-SPI takes time of its own.
 PROMPT = 3.0
+
+# The service's idle timeout in step 6, in seconds
+IDLE_TIMEOUT = 1
 
 # Another client: a D-Bus client of the service that opens a namespace
 # connection and holds it until its stdin closes. It names itself (its
@@ -76,6 +80,7 @@ BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Config
   <type>session</type>
   <listen>unix:dir={dir}</listen>
   <auth>EXTERNAL</auth>
+  <servicedir>{services}</servicedir>
   <policy context="default">
     <allow send_destination="*" eavesdrop="true"/>
     <allow eavesdrop="true"/>
@@ -144,8 +149,9 @@ def a11y_bus_address():
 def start_private_bus(tmp):
     config = os.path.join(tmp, "bus.conf")
     os.mkdir(os.path.join(tmp, "bus"))
+    os.mkdir(os.path.join(tmp, "services"))
     with open(config, "w") as f:
-        f.write(BUS_CONFIG.format(dir=os.path.join(tmp, "bus")))
+        f.write(BUS_CONFIG.format(dir=os.path.join(tmp, "bus"), services=os.path.join(tmp, "services")))
     process = subprocess.Popen(["dbus-daemon", "--config-file", config, "--nofork", "--print-address=1"],
                                stdout=subprocess.PIPE, text=True)
     address = process.stdout.readline().strip()
@@ -162,6 +168,19 @@ def stop(process, timeout=10):
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def bus_call(address, method, args, reply_type):
+    """A call to the bus itself (org.freedesktop.DBus) at @address."""
+    bus = Gio.DBusConnection.new_for_address_sync(
+        address, Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
+        None, None)
+    try:
+        return bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", method, args,
+                             GLib.VariantType(reply_type) if reply_type else None, Gio.DBusCallFlags.NONE, 30000,
+                             None)
+    finally:
+        bus.close_sync(None)
 
 
 def sensitive(node):
@@ -403,7 +422,46 @@ def main():
         assert "root/later" not in namespaces, namespaces
         other.exit()
         log("ok 5 - restored through the service, and the other client was told")
-        print("1..5")
+
+        # 6. As installed, the service is started by the bus when called
+        # and exits when it has had no client for a while (an app that
+        # only shows it is none). The open app must not start it again
+        # just to look at it, over and over; what the user does starts it.
+        starts = os.path.join(tmp, "starts")
+        with open(os.path.join(tmp, "services", "org.cimrepo.Repository1.service"), "w") as f:
+            f.write("[D-BUS Service]\nName=org.cimrepo.Repository1\nExec=/bin/sh -c " + shlex.quote(
+                f"echo started >> {shlex.quote(starts)}; exec {shlex.quote(cimrepod)} --session "
+                f"--repository {shlex.quote(repository)} --idle-timeout {IDLE_TIMEOUT}") + "\n")
+        bus_call(address, "ReloadConfig", None, None)
+        stop(daemon)
+
+        def count_starts():
+            try:
+                with open(starts) as f:
+                    return len(f.readlines())
+            except FileNotFoundError:
+                return 0
+
+        def has_owner():
+            return bus_call(address, "NameHasOwner", GLib.Variant("(s)", ("org.cimrepo.Repository1",)),
+                            "(b)").unpack()[0]
+
+        wait_for("the service to leave the bus", lambda: not has_owner())
+        subprocess.run([cimrepoctl, "--session", "status"], env=env, check=True, stdout=subprocess.DEVNULL)
+        wait_for("the idle service to exit", lambda: not has_owner())
+        time.sleep(4 * IDLE_TIMEOUT)
+        assert count_starts() == 1, f"the service was started {count_starts()} times, not once"
+        assert not has_owner(), "the service is running again"
+        assert e2e.field(window, "Namespaces") == "2", e2e.field(window, "Namespaces")
+        # A pause from the app starts it
+        e2e.click(e2e.find(window, "Pause Repository", "button"))
+        wait_for("the lock indicator", lambda: e2e.find(header, "Repository Paused", "image"))
+        assert count_starts() == 2, count_starts()
+        e2e.click(wait_for("Resume to be enabled", lambda: (
+            lambda b: b if b is not None and sensitive(b) else None)(e2e.find(window, "Resume", "button"))))
+        wait_for("the lock indicator to go", lambda: e2e.find(header, "Repository Paused", "image") is None)
+        log("ok 6 - the app does not start an idle service again only to watch it")
+        print("1..6")
         return 0
     finally:
         for other in others:
