@@ -209,31 +209,9 @@ def label_starting(root, prefix):
     return None
 
 
-def connection_rows(window):
-    """The rows of the connection list, each the texts of its cells
-    (client, process id, user, namespace, connected since), or None
-    before the list is there.
-
-    The rows, not the "No clients are connected" placeholder: GTK 4.8
-    reports a hidden stack page's label as VISIBLE all the same."""
-    tables = [n for n in e2e.find_all(window, "Active Connections", only_showing=False)
-              if n.get_role_name() == "tree table"]
-    if not tables:
-        return None
-    rows = []
-    for i in range(tables[0].get_child_count()):
-        child = tables[0].get_child_at_index(i)
-        if child is None or child.get_role_name() != "list":  # the column titles
-            continue
-        for j in range(child.get_child_count()):
-            row = child.get_child_at_index(j)
-            rows.append([e2e.text_of(n) for n in e2e.walk(row) if n.get_role_name() == "label"])
-    return rows
-
-
 def row_of(window, pid):
     """The connection list's row of process @pid, or None."""
-    return next((row for row in connection_rows(window) or [] if len(row) > 1 and row[1] == str(pid)), None)
+    return next((row for row in e2e.connection_rows(window) or [] if len(row) > 1 and row[1] == str(pid)), None)
 
 
 def timed(what, predicate, bound):
@@ -310,7 +288,7 @@ def main():
 
         # 2. Another client's connection comes and goes, as the service
         # signals it
-        wait_for("the connection list", lambda: connection_rows(window) is not None)
+        wait_for("the connection list", lambda: e2e.connection_rows(window) is not None)
         other = OtherClient(env)
         others.append(other)
         row, elapsed = timed("the other client in the connection list", lambda: row_of(window, other.pid), PROMPT)
@@ -319,7 +297,7 @@ def main():
         assert row[0] == OTHER_CLIENT_NAME and row[3] == "root/cimv2", row
         other.exit()
         _, elapsed = timed("the other client to leave the list", lambda: (
-            connection_rows(window) is not None and row_of(window, other.pid) is None), PROMPT)
+            e2e.connection_rows(window) is not None and row_of(window, other.pid) is None), PROMPT)
         log(f"# the other client left the list {elapsed:.2f} s after it exited")
         log("ok 2 - the connection list follows the service's signals")
 
@@ -411,7 +389,7 @@ def main():
         line = other.lines.next("the other client's Closed signal")
         assert line == f"closed {other.path} restore", line
         wait_for("the other client to leave the list", lambda: (
-            connection_rows(window) is not None and row_of(window, other.pid) is None))
+            e2e.connection_rows(window) is not None and row_of(window, other.pid) is None))
         wait_for("the restored overview", lambda: e2e.field(window, "Namespaces") == "2")
         assert e2e.field(window, "Instances") == "12", e2e.field(window, "Instances")
         assert e2e.field(window, "State") == "Ready", e2e.field(window, "State")
