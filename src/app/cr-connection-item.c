@@ -46,7 +46,7 @@ cr_connection_item_get_property (GObject *object, guint prop_id, GValue *value, 
   switch (prop_id)
     {
     case PROP_CLIENT:
-      g_value_set_string (value, self->info->client_name);
+      g_value_set_string (value, cr_format_client_name (self->info->client_name, self->info->process_name));
       break;
     case PROP_PROCESS:
       g_value_set_string (value, self->info->process_name != NULL ? self->info->process_name : "");
@@ -141,14 +141,16 @@ char *
 cr_connection_item_dup_description (CrConnectionItem *self)
 {
   const CrConnectionInfo *info;
+  const char *name;
 
   g_return_val_if_fail (CR_IS_CONNECTION_ITEM (self), NULL);
   info = self->info;
-  if (info->process_name != NULL && info->pid >= 0)
+  name = cr_format_client_name (info->client_name, info->process_name);
+  if (info->process_name != NULL && info->pid >= 0 && name != info->process_name)
     /* Translators: a client, its program and its process id */
-    return g_strdup_printf (_("%s (%s, process %s)"), info->client_name, info->process_name, self->pid);
+    return g_strdup_printf (_("%s (%s, process %s)"), name, info->process_name, self->pid);
   if (info->pid >= 0)
     /* Translators: a client and its process id */
-    return g_strdup_printf (_("%s (process %s)"), info->client_name, self->pid);
-  return g_strdup (info->client_name);
+    return g_strdup_printf (_("%s (process %s)"), name, self->pid);
+  return g_strdup (name);
 }

@@ -189,6 +189,25 @@ cr_format_user (gint64 uid)
 }
 
 /**
+ * cr_format_client_name:
+ * @client_name: who connected, as the connection table says
+ * @process_name: (nullable): the client's program
+ *
+ * A unique bus name (":1.42", what the service knows a client by) says
+ * nothing to people; its program does.
+ *
+ * Returns: the client's name for people: its program when the table
+ *   names it by its unique bus name, else @client_name
+ */
+const char *
+cr_format_client_name (const char *client_name, const char *process_name)
+{
+  if (client_name != NULL && client_name[0] == ':' && process_name != NULL && *process_name != '\0')
+    return process_name;
+  return client_name != NULL ? client_name : "";
+}
+
+/**
  * cr_format_backup_name:
  *
  * Returns: the file name a new backup gets by default,

@@ -229,13 +229,15 @@ cr_restore_dialog_set_connections (CrRestoreDialog *self, GPtrArray *connections
     {
       ClientEntry *entry = g_ptr_array_index (entries, i);
       const CrConnectionInfo *info = entry->first;
+      const char *name = cr_format_client_name (info->client_name, info->process_name);
       g_autofree char *pid = g_strdup_printf ("%" G_GINT64_FORMAT, info->pid);
       g_autofree char *namespaces = NULL;
       g_autofree char *detail = NULL;
 
       g_ptr_array_add (entry->namespaces, NULL);
       namespaces = g_strjoinv (", ", (char **) entry->namespaces->pdata);
-      if (info->process_name != NULL && info->pid >= 0)
+      /* (Not the program twice, when it is the row's name) */
+      if (info->process_name != NULL && info->pid >= 0 && name != info->process_name)
         /* Translators: a client's program, its process id and the
          * namespaces it is connected to */
         detail = g_strdup_printf (_("%s, process %s · %s"), info->process_name, pid, namespaces);
@@ -244,8 +246,8 @@ cr_restore_dialog_set_connections (CrRestoreDialog *self, GPtrArray *connections
         detail = g_strdup_printf (_("Process %s · %s"), pid, namespaces);
       else
         detail = g_strdup (namespaces);
-      gtk_list_box_append (self->clients_list, client_row_new (info->client_name, detail));
-      g_ptr_array_add (self->client_names, g_strdup (info->client_name));
+      gtk_list_box_append (self->clients_list, client_row_new (name, detail));
+      g_ptr_array_add (self->client_names, g_strdup (name));
     }
 
   n = self->client_names->len;

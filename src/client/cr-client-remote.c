@@ -190,7 +190,11 @@ publish (RemoteBackend *self, gboolean connections_changed)
   CrClientState state = { 0 };
 
   g_mutex_lock (&self->lock);
-  /* A service that is gone holds nothing: its pause ended with it. */
+  /* A service that is gone holds nothing: its pause ended with it. The
+   * repository's own facts stay what they were: a service that exits
+   * when idle changes nothing in it, and a client that followed such a
+   * change would only start the service again to read it. */
+  state.last_backup_time = self->mirror.last_backup_time;
   if (owner != NULL)
     {
       state.paused = cr_repository1_get_paused (repo);
@@ -585,6 +589,15 @@ drop_namespace (GVariant *args)
   return tuple;
 }
 
+/* D-Bus thread: whether the service is on the bus now */
+static gboolean
+service_running (RemoteBackend *self)
+{
+  g_autofree char *owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (self->repository));
+
+  return owner != NULL;
+}
+
 /* D-Bus thread; @task (transfer full) */
 static void
 send_call (GTask *task)
@@ -661,6 +674,15 @@ send_call (GTask *task)
       g_dbus_connection_call (self->bus, name, REPOSITORY_PATH, REPOSITORY_INTERFACE, "Pause",
                               g_variant_new ("(a{sv})", &options), G_VARIANT_TYPE ("()"), flags, CALL_TIMEOUT, NULL,
                               pause_done_cb, task);
+    }
+  else if (g_str_equal (call->method, "ListConnections") && !service_running (self))
+    {
+      /* No service, no connections: say so without starting it (bus
+       * activation) only to hear it. A client that follows
+       * connections-changed asks this when the service has exited for
+       * want of clients; asking it would start it again, every time. */
+      call_return (task, g_variant_ref_sink (g_variant_new ("(a(osxxssx))", NULL)), NULL);
+      g_object_unref (task);
     }
   else
     {

@@ -467,6 +467,12 @@ test_format (void)
   g_assert_true (g_str_has_prefix (name, "repository-"));
   g_assert_true (g_str_has_suffix (name, ".cimbak"));
   g_assert_cmpuint (strlen (name), ==, strlen ("repository-YYYY-MM-DD-HHMM.cimbak"));
+
+  /* Clients: by their program where the table has only a bus name */
+  g_assert_cmpstr (cr_format_client_name (":1.42", "rsync"), ==, "rsync");
+  g_assert_cmpstr (cr_format_client_name (":1.42", NULL), ==, ":1.42");
+  g_assert_cmpstr (cr_format_client_name (":1.42", ""), ==, ":1.42");
+  g_assert_cmpstr (cr_format_client_name ("wbemcli", "python3"), ==, "wbemcli");
 }
 
 static void
@@ -932,7 +938,8 @@ test_restore_clients_and_refusal (void)
   names = cr_restore_dialog_dup_client_names (dialog);
   g_assert_cmpuint (g_strv_length (names), ==, 3);
   g_assert_cmpstr (names[0], ==, "wbemcli");
-  g_assert_cmpstr (names[1], ==, ":1.42");
+  /* A client of the service is named by its program, not its bus name */
+  g_assert_cmpstr (names[1], ==, "monitord");
   g_assert_cmpstr (names[2], ==, "cimrepoctl");
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (cr_restore_dialog_get_restore_button (dialog))), ==,
                    "Disconnect 3 Clients and Restore");

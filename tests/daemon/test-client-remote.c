@@ -376,24 +376,56 @@ test_big_import (Fixture *f, gconstpointer data)
   g_assert_cmpuint (summary_after->instance_count, ==, 10 + 40);
 }
 
+static void
+count_cb (CrClient *client, gpointer data)
+{
+  guint *count = data;
+
+  (*count)++;
+}
+
+static gboolean
+nonzero (gpointer data)
+{
+  return *(guint *) data > 0;
+}
+
 /* The service goes: calls fail with a message that says so; the mirror
- * drops the pause that went with it. */
+ * drops the pause that went with it, but not what it knew of the
+ * repository; the connections went too, which the client says without
+ * asking the bus (that would start an activatable service again). */
 static void
 test_service_gone (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (CrRepositorySummary) summary = NULL;
+  g_autoptr (GFile) file = g_file_new_for_path (f->backup_path);
+  g_autoptr (GPtrArray) connections = NULL;
+  gint64 last_backup;
+  guint changes = 0;
 
+  g_assert_true (cr_client_backup_sync (f->client, file, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
   g_assert_true (cr_client_pause_sync (f->client, 0, NULL, &error));
   g_assert_no_error (error);
   g_clear_object (&f->client); /* ends the pause, so that the daemon stops cleanly */
   f->client = open_client ();
+  last_backup = cr_client_get_last_backup_time (f->client);
+  g_assert_cmpint (last_backup, >, 0);
+  g_signal_connect (f->client, "connections-changed", G_CALLBACK (count_cb), &changes);
   cr_daemon_test_stop (f->test);
   summary = cr_client_get_summary_sync (f->client, NULL, &error);
   g_assert_null (summary);
   g_assert_error (error, CR_ERROR, CR_ERROR_SHUTTING_DOWN);
   g_assert_nonnull (strstr (error->message, "cimrepod"));
   g_assert_false (cr_client_get_paused (f->client));
+
+  g_assert_true (cr_test_wait_for (nonzero, &changes, cr_daemon_test_timeout (5000)));
+  g_assert_cmpint (cr_client_get_last_backup_time (f->client), ==, last_backup);
+  g_clear_error (&error);
+  connections = cr_client_list_connections_sync (f->client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (connections->len, ==, 0);
 }
 
 static void
