@@ -105,8 +105,12 @@ def main(argv):
     elif command == "import":
         klass = GLib.Variant("(ssa(savu)a(susuua(savu)av)a(sua(susua(savu))a(savu)u))",
                              (argv[3], "", [], [], []))
-        batch = [(argv[2], 1, klass)]
-        summary = call(bus, "Import", GLib.Variant("(a(suv)b)", (batch, "--dry-run" in argv))).unpack()[0]
+        batch = GLib.Variant("a(suv)", [(argv[2], 1, klass)])
+        # The batch travels in an anonymous file
+        fd = os.memfd_create("cimrepo-import")
+        os.write(fd, batch.get_data_as_bytes().get_data())
+        summary = call(bus, "Import", GLib.Variant("(hb)", (0, "--dry-run" in argv)), fd=fd).unpack()[0]
+        os.close(fd)
         print(f"ok {summary['classes'][0]}")
     elif command == "count":
         path = call(bus, "OpenNamespace", GLib.Variant("(s)", (argv[2],))).unpack()[0]
