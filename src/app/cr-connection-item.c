@@ -46,7 +46,7 @@ cr_connection_item_get_property (GObject *object, guint prop_id, GValue *value, 
   switch (prop_id)
     {
     case PROP_CLIENT:
-      g_value_set_string (value, cr_format_client_name (self->info->client_name, self->info->process_name));
+      g_value_set_string (value, cr_connection_info_get_display_name (self->info));
       break;
     case PROP_PROCESS:
       g_value_set_string (value, self->info->process_name != NULL ? self->info->process_name : "");
@@ -145,7 +145,7 @@ cr_connection_item_dup_description (CrConnectionItem *self)
 
   g_return_val_if_fail (CR_IS_CONNECTION_ITEM (self), NULL);
   info = self->info;
-  name = cr_format_client_name (info->client_name, info->process_name);
+  name = cr_connection_info_get_display_name (info);
   if (info->process_name != NULL && info->pid >= 0 && name != info->process_name)
     /* Translators: a client, its program and its process id */
     return g_strdup_printf (_("%s (%s, process %s)"), name, info->process_name, self->pid);

@@ -3,13 +3,10 @@
 
 #define G_LOG_DOMAIN "cimrepo-manager"
 
-#include <pwd.h>
-#include <sys/types.h>
-#include <unistd.h>
-
 #include <glib/gi18n.h>
 
 #include "cr-format.h"
+#include "cr-platform.h"
 
 /* A rate or a time left is shown once this much time has passed: before,
  * it only jumps about. */
@@ -176,35 +173,9 @@ cr_format_progress (guint64 done, guint64 total, gint64 elapsed_usec)
 char *
 cr_format_user (gint64 uid)
 {
-  struct passwd pwd, *result = NULL;
-  char buffer[4096];
+  char *name = cr_get_user_name (uid);
 
-  if (uid < 0)
-    return g_strdup ("—");
-  if ((uid_t) uid == getuid ())
-    return g_strdup (g_get_user_name ());
-  if (getpwuid_r ((uid_t) uid, &pwd, buffer, sizeof buffer, &result) == 0 && result != NULL)
-    return g_strdup (result->pw_name);
-  return g_strdup_printf ("%" G_GINT64_FORMAT, uid);
-}
-
-/**
- * cr_format_client_name:
- * @client_name: who connected, as the connection table says
- * @process_name: (nullable): the client's program
- *
- * A unique bus name (":1.42", what the service knows a client by) says
- * nothing to people; its program does.
- *
- * Returns: the client's name for people: its program when the table
- *   names it by its unique bus name, else @client_name
- */
-const char *
-cr_format_client_name (const char *client_name, const char *process_name)
-{
-  if (client_name != NULL && client_name[0] == ':' && process_name != NULL && *process_name != '\0')
-    return process_name;
-  return client_name != NULL ? client_name : "";
+  return name != NULL ? name : g_strdup ("—");
 }
 
 /**

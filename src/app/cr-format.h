@@ -16,7 +16,6 @@ char *cr_format_countdown (gint64 seconds);
 char *cr_format_count (guint64 count);
 char *cr_format_progress (guint64 done, guint64 total, gint64 elapsed_usec);
 char *cr_format_user (gint64 uid);
-const char *cr_format_client_name (const char *client_name, const char *process_name);
 char *cr_format_backup_name (gint64 unix_usec);
 
 G_END_DECLS

@@ -229,7 +229,7 @@ cr_restore_dialog_set_connections (CrRestoreDialog *self, GPtrArray *connections
     {
       ClientEntry *entry = g_ptr_array_index (entries, i);
       const CrConnectionInfo *info = entry->first;
-      const char *name = cr_format_client_name (info->client_name, info->process_name);
+      const char *name = cr_connection_info_get_display_name (info);
       g_autofree char *pid = g_strdup_printf ("%" G_GINT64_FORMAT, info->pid);
       g_autofree char *namespaces = NULL;
       g_autofree char *detail = NULL;

@@ -396,6 +396,11 @@ update_banner (CrWindow *self)
       gtk_widget_set_css_classes (self->banner, (const char *[]){ "cr-banner", style, NULL });
     }
   gtk_widget_set_visible (self->banner_button, paused);
+  /* Disabled for a pause that another client holds: say why */
+  gtk_widget_set_tooltip_text (self->banner_button,
+                               paused && !client_holds_pause (self)
+                                 ? _("Only the client that paused the repository can resume it")
+                                 : NULL);
   gtk_revealer_set_reveal_child (self->banner_revealer, text != NULL);
 }
 

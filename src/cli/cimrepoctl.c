@@ -221,7 +221,7 @@ print_connections (GPtrArray *connections)
       CrConnectionInfo *info = g_ptr_array_index (connections, i);
       char **row = g_new0 (char *, 6);
 
-      row[0] = g_strdup (info->client_name);
+      row[0] = g_strdup (cr_connection_info_get_display_name (info));
       row[1] = info->pid >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, info->pid) : g_strdup ("?");
       row[2] = cr_cli_user_name (info->uid);
       row[3] = g_strdup (info->namespace_);

@@ -3,7 +3,6 @@
 
 #define G_LOG_DOMAIN "cimrepoctl"
 
-#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "cr-cli.h"
+#include "cr-platform.h"
 
 /* Errors */
 
@@ -147,14 +147,9 @@ cr_cli_format_time (gint64 usec)
 char *
 cr_cli_user_name (gint64 uid)
 {
-  struct passwd *pw;
+  char *name = cr_get_user_name (uid);
 
-  if (uid < 0)
-    return g_strdup ("?");
-  pw = getpwuid ((uid_t) uid);
-  if (pw != NULL && pw->pw_name != NULL)
-    return g_strdup (pw->pw_name);
-  return g_strdup_printf ("%" G_GINT64_FORMAT, uid);
+  return name != NULL ? name : g_strdup ("?");
 }
 
 /* The CIM type a value has, for display where no declaration says it */

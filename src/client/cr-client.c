@@ -20,6 +20,25 @@
 G_DEFINE_BOXED_TYPE (CrConnectionInfo, cr_connection_info, cr_connection_info_copy, cr_connection_info_free)
 G_DEFINE_BOXED_TYPE (CrRepositorySummary, cr_repository_summary, cr_repository_summary_copy, cr_repository_summary_free)
 
+/**
+ * cr_connection_info_get_display_name:
+ *
+ * A unique bus name (":1.42", what the service knows a client by) says
+ * nothing to people; its program does.
+ *
+ * Returns: the client's name for people: its program where the table
+ *   names it by its unique bus name, else its client name
+ */
+const char *
+cr_connection_info_get_display_name (const CrConnectionInfo *info)
+{
+  g_return_val_if_fail (info != NULL, "");
+  if (info->client_name != NULL && info->client_name[0] == ':' && info->process_name != NULL &&
+      *info->process_name != '\0')
+    return info->process_name;
+  return info->client_name != NULL ? info->client_name : "";
+}
+
 CrConnectionInfo *
 cr_connection_info_copy (const CrConnectionInfo *info)
 {

@@ -46,6 +46,7 @@ typedef struct {
 } CrConnectionInfo;
 
 GType cr_connection_info_get_type (void) G_GNUC_CONST;
+const char *cr_connection_info_get_display_name (const CrConnectionInfo *info);
 CrConnectionInfo *cr_connection_info_copy (const CrConnectionInfo *info);
 void cr_connection_info_free (CrConnectionInfo *info);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrConnectionInfo, cr_connection_info_free)

@@ -164,14 +164,18 @@ client_describe (Client *client)
                           client->process_name != NULL ? client->process_name : "?");
 }
 
-/* The holder of a pause, for people: "rsync (pid 4242, uid 0)" */
+/* The holder of a pause, for people: "rsync (pid 4242, user root)" */
 static char *
 client_describe_process (Client *client)
 {
+  g_autofree char *user = NULL;
+
   if (client == NULL || !client->have_credentials)
     return g_strdup ("");
-  return g_strdup_printf ("%s (pid %" G_GINT64_FORMAT ", uid %" G_GINT64_FORMAT ")",
-                          client->process_name != NULL ? client->process_name : "?", client->pid, client->uid);
+  user = cr_get_user_name (client->uid);
+  return g_strdup_printf ("%s (pid %" G_GINT64_FORMAT ", user %s)",
+                          client->process_name != NULL ? client->process_name : "?", client->pid,
+                          user != NULL ? user : "?");
 }
 
 /* Errors */

@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 
 #ifdef G_OS_UNIX
+#include <pwd.h>
 #include <unistd.h>
 #ifdef HAVE_FLOCK
 #include <sys/file.h>
@@ -505,6 +506,31 @@ cr_get_uid (void)
 #else
   return -1;
 #endif
+}
+
+/**
+ * cr_get_user_name:
+ * @uid: a user id, or -1
+ *
+ * Returns: (nullable): the login name of @uid, or @uid as text where it
+ *   has none (or the platform has no such names); %NULL for -1
+ */
+char *
+cr_get_user_name (gint64 uid)
+{
+#ifdef G_OS_UNIX
+  struct passwd pwd, *result = NULL;
+  char buffer[4096];
+#endif
+
+  if (uid < 0)
+    return NULL;
+#ifdef G_OS_UNIX
+  if (getpwuid_r ((uid_t) uid, &pwd, buffer, sizeof buffer, &result) == 0 && result != NULL &&
+      result->pw_name != NULL && g_utf8_validate (result->pw_name, -1, NULL))
+    return g_strdup (result->pw_name);
+#endif
+  return g_strdup_printf ("%" G_GINT64_FORMAT, uid);
 }
 
 struct _CrLockFile {

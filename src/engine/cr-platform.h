@@ -70,6 +70,7 @@ void cr_fault_point (const char *name);
 char *cr_get_process_name (gint64 pid);
 gint64 cr_get_pid (void);
 gint64 cr_get_uid (void);
+char *cr_get_user_name (gint64 uid);
 
 /* An advisory lock on a file beside the repository. While one process
  * holds it, another gets CR_ERROR_REPOSITORY_LOCKED with the holder's

@@ -319,7 +319,7 @@ def main():
         log(f"# the lock indicator showed {elapsed:.2f} s after the pause")
         # Who holds the pause, by program and process id (PausedByProcess)
         banner = wait_for("the banner", lambda: label_starting(window, "Paused by "))
-        assert banner.startswith(f"Paused by cimrepoctl (pid {pauser.pid}, uid "), banner
+        assert banner.startswith(f"Paused by cimrepoctl (pid {pauser.pid}, user "), banner
         assert ":1." not in banner, banner
         resume_button = wait_for("the banner's Resume", lambda: e2e.find(window, "Resume", "button"))
         assert not sensitive(resume_button), "Resume is for the holder of the pause only"

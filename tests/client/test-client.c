@@ -273,6 +273,24 @@ test_explicit_existing_path (Fixture *f, gconstpointer data)
   g_assert_null (second);
 }
 
+/* Clients by their program where the table has only a bus name */
+static void
+test_display_name (void)
+{
+  CrConnectionInfo info = { 0 };
+
+  info.client_name = (char *) ":1.42";
+  info.process_name = (char *) "rsync";
+  g_assert_cmpstr (cr_connection_info_get_display_name (&info), ==, "rsync");
+  info.process_name = NULL;
+  g_assert_cmpstr (cr_connection_info_get_display_name (&info), ==, ":1.42");
+  info.process_name = (char *) "";
+  g_assert_cmpstr (cr_connection_info_get_display_name (&info), ==, ":1.42");
+  info.client_name = (char *) "wbemcli";
+  info.process_name = (char *) "python3";
+  g_assert_cmpstr (cr_connection_info_get_display_name (&info), ==, "wbemcli");
+}
+
 /* No bus to reach: a clear error that names the bus, from the sync and
  * the async form. (tests/daemon/test-client-remote.c covers the service.) */
 static void
@@ -1188,6 +1206,7 @@ main (int argc, char **argv)
   ADD ("explicit-missing-path", test_explicit_missing_path);
   ADD ("explicit-existing-path", test_explicit_existing_path);
   ADD ("remote-no-bus", test_remote_no_bus);
+  g_test_add_func ("/cimrepo/client/display-name", test_display_name);
   ADD ("namespaces", test_namespaces);
   ADD ("classes", test_classes);
   ADD ("instances", test_instances);
