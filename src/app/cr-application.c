@@ -341,7 +341,7 @@ cr_application_init (CrApplication *self)
   g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[BACKUP-FILE]"));
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Back up, restore and pause a CIM object repository. A backup file given "
-                                               "as argument is offered for restore."));
+                                              "as argument is offered for restore."));
 
   /* Run from the build tree without the schema, the window size is
    * simply not remembered. */

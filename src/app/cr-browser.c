@@ -47,9 +47,9 @@ struct _CrBrowser {
   GtkListBox *qualifiers_list;
 
   CrClient *client;
-  GCancellable *cancellable; /* cancelled in dispose */
+  GCancellable *cancellable;      /* cancelled in dispose */
   GCancellable *load_cancellable; /* the load under way */
-  GListStore *classes; /* CrClass */
+  GListStore *classes;            /* CrClass */
   GtkCustomFilter *class_filter;
   GtkSingleSelection *class_selection;
   char *namespace_; /* shown */
@@ -487,7 +487,7 @@ delete_namespace_action (GtkWidget *widget, const char *action_name, GVariant *p
                                    _("Delete the namespace “%s”?"), self->namespace_);
   gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
                                             _("Its classes and instances, and the namespaces under it, are deleted "
-                                               "too. Only a backup can bring them back."));
+                                              "too. Only a backup can bring them back."));
   gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
   button = gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Delete"), GTK_RESPONSE_ACCEPT);
   gtk_widget_add_css_class (button, "destructive-action");

@@ -134,7 +134,7 @@ fill_details (CrRestoreDialog *self)
 
   name = g_filename_display_name (basename != NULL ? basename : "?");
   intro = g_strdup (_("The repository’s content will be replaced with the content of this backup, "
-                       "which was checked and is sound."));
+                      "which was checked and is sound."));
   gtk_label_set_text (self->intro_label, intro);
   gtk_label_set_text (self->file_value, name);
   gtk_label_set_text (self->created_value, created);

@@ -377,14 +377,14 @@ update_banner (CrWindow *self)
           self->operation != OPERATION_RESTORE)
         {
           text = g_strdup (_("Another client is restoring the repository. It is back in a moment; "
-                              "its clients then connect again."));
+                             "its clients then connect again."));
           icon = "document-revert-symbolic";
         }
       else if (self->client != NULL && cr_client_get_backup_in_progress (self->client) &&
                self->operation != OPERATION_BACKUP)
         {
           text = g_strdup (_("Another client is backing up the repository. Writes go on; pausing and "
-                              "restoring wait until it has finished."));
+                             "restoring wait until it has finished."));
           icon = "document-save-symbolic";
         }
     }
@@ -1265,7 +1265,7 @@ restore_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       /* Translators: the backup file that was restored */
       g_autofree char *text = g_strdup_printf (_("The repository was restored from “%s”. Its clients were "
-                                                  "disconnected; the previous repository is kept as an undo point."),
+                                                 "disconnected; the previous repository is kept as an undo point."),
                                                name);
       show_notice (self, NOTICE_SUCCESS, text);
       send_notification (self, "restore-complete", _("Restore complete"), name);

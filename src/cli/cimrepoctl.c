@@ -156,8 +156,8 @@ cr_cli_open (CrCli *cli, GError **error)
 GOptionEntry
 cr_cli_namespace_entry (CrCli *cli)
 {
-  return (GOptionEntry) { "namespace", 'n', 0, G_OPTION_ARG_STRING, &cli->namespace_,
-                          N_("Work in the namespace NS (default: root/cimv2)"), N_("NS") };
+  return (GOptionEntry){ "namespace", 'n', 0, G_OPTION_ARG_STRING, &cli->namespace_,
+                         N_("Work in the namespace NS (default: root/cimv2)"), N_("NS") };
 }
 
 const char *
@@ -214,8 +214,8 @@ print_connections (GPtrArray *connections)
       return;
     }
   g_print ("%s\n", _("Connections:"));
-  g_ptr_array_add (rows, g_strdupv ((char **) (const char *[]) { C_("column", "CLIENT"), C_("column", "PID"), C_("column", "USER"), C_("column", "NAMESPACE"),
-                                                 C_("column", "CONNECTED SINCE"), NULL }));
+  g_ptr_array_add (rows, g_strdupv ((char **) (const char *[]){ C_("column", "CLIENT"), C_("column", "PID"), C_("column", "USER"), C_("column", "NAMESPACE"),
+                                                                C_("column", "CONNECTED SINCE"), NULL }));
   for (guint i = 0; i < connections->len; i++)
     {
       CrConnectionInfo *info = g_ptr_array_index (connections, i);
@@ -242,7 +242,7 @@ status_json (CrClient *client, CrRepositorySummary *summary, GPtrArray *connecti
   json_builder_set_member_name (b, "mode");
   json_builder_add_string_value (b, cr_client_get_mode (client) == CR_CLIENT_MODE_SYSTEM    ? "system"
                                     : cr_client_get_mode (client) == CR_CLIENT_MODE_SESSION ? "session"
-                                                                                             : "local");
+                                                                                            : "local");
   json_builder_set_member_name (b, "id");
   json_builder_add_string_value (b, summary->id);
   json_builder_set_member_name (b, "size");
@@ -810,8 +810,8 @@ main (int argc, char **argv)
 
   fill_global_entries (&cli, entries);
   entries[G_N_ELEMENTS (global_entries) - 1] =
-    (GOptionEntry) { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL };
-  entries[G_N_ELEMENTS (global_entries)] = (GOptionEntry) { NULL };
+    (GOptionEntry){ "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL };
+  entries[G_N_ELEMENTS (global_entries)] = (GOptionEntry){ NULL };
 
   summary = commands_summary ();
   context = g_option_context_new (_("COMMAND [ARGUMENT…]"));

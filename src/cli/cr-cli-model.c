@@ -174,15 +174,15 @@ cr_cli_cmd_class_list (CrCli *cli, int argc, char **argv)
     {
       g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
 
-      g_ptr_array_add (rows, g_strdupv ((char **) (const char *[]) { C_("column", "CLASS"), C_("column", "SUPERCLASS"), C_("column", "KIND"), NULL }));
+      g_ptr_array_add (rows, g_strdupv ((char **) (const char *[]){ C_("column", "CLASS"), C_("column", "SUPERCLASS"), C_("column", "KIND"), NULL }));
       for (guint i = 0; i < classes->len; i++)
         {
           CrClass *klass = g_ptr_array_index (classes, i);
           const char *super = cr_class_get_superclass (klass);
 
-          g_ptr_array_add (rows, g_strdupv ((char *[]) { (char *) cr_class_get_name (klass),
-                                                         (char *) (super != NULL && *super != '\0' ? super : "-"),
-                                                         (char *) class_kind (klass), NULL }));
+          g_ptr_array_add (rows, g_strdupv ((char *[]){ (char *) cr_class_get_name (klass),
+                                                        (char *) (super != NULL && *super != '\0' ? super : "-"),
+                                                        (char *) class_kind (klass), NULL }));
         }
       cr_cli_print_table (rows, 3);
     }

@@ -161,9 +161,15 @@ cim_type_of_variant (GVariant *value)
     const char *variant_type;
     CrCimType cim_type;
   } types[] = {
-    { "b", CR_CIM_TYPE_BOOLEAN }, { "y", CR_CIM_TYPE_UINT8 },  { "n", CR_CIM_TYPE_SINT16 },
-    { "q", CR_CIM_TYPE_UINT16 },  { "i", CR_CIM_TYPE_SINT32 }, { "u", CR_CIM_TYPE_UINT32 },
-    { "x", CR_CIM_TYPE_SINT64 },  { "t", CR_CIM_TYPE_UINT64 }, { "d", CR_CIM_TYPE_REAL64 },
+    { "b", CR_CIM_TYPE_BOOLEAN },
+    { "y", CR_CIM_TYPE_UINT8 },
+    { "n", CR_CIM_TYPE_SINT16 },
+    { "q", CR_CIM_TYPE_UINT16 },
+    { "i", CR_CIM_TYPE_SINT32 },
+    { "u", CR_CIM_TYPE_UINT32 },
+    { "x", CR_CIM_TYPE_SINT64 },
+    { "t", CR_CIM_TYPE_UINT64 },
+    { "d", CR_CIM_TYPE_REAL64 },
     { "s", CR_CIM_TYPE_STRING },
   };
   gboolean array = g_variant_type_is_array (type);

@@ -24,10 +24,10 @@ typedef struct {
   CrCli *cli;
   CrClient *client;
   GMainLoop *loop;
-  char **command;       /* NULL: hold until interrupted */
+  char **command; /* NULL: hold until interrupted */
   GSubprocess *child;
-  gboolean paused;      /* our pause request succeeded */
-  gboolean resuming;    /* we asked to resume: the end is ours */
+  gboolean paused;   /* our pause request succeeded */
+  gboolean resuming; /* we asked to resume: the end is ours */
   gboolean interrupted;
   gboolean on_terminal;
   int status;

@@ -28,7 +28,7 @@ typedef struct {
   char *namespace_;    /* --namespace of the class and instance commands */
   const char *command; /* "class list", for messages */
   CrClient *client;
-  CrCliAgent *agent;   /* --system on a terminal: asks for passwords */
+  CrCliAgent *agent; /* --system on a terminal: asks for passwords */
 } CrCli;
 
 /* cr-cli-agent.c: a polkit agent on the terminal, for --system */

@@ -35,7 +35,7 @@ typedef struct {
   GThread *thread;
   GMainContext *context; /* the engine thread's */
   GMainLoop *loop;
-  GTask *open_task;      /* until the engine thread opened the repository */
+  GTask *open_task; /* until the engine thread opened the repository */
   GError *open_error;
   CrRepository *repository;
   guint default_auto_resume;
@@ -59,7 +59,7 @@ publish_locked (LocalBackend *self, gboolean connections_changed)
 
   state.paused_by = self->mirror_paused_by;
   if (self->pause != NULL && !cr_pause_handle_is_active (self->pause))
-    g_clear_object (&self->pause);  /* ended by auto-resume */
+    g_clear_object (&self->pause); /* ended by auto-resume */
   state.holds_pause = self->pause != NULL;
   if (!self->attached)
     return;
@@ -498,7 +498,7 @@ method_get_class (CrConnection *conn, GVariant *args, GError **error)
   klass = cr_connection_get_class (conn, name, error);
   if (klass == NULL)
     return NULL;
-  return g_variant_new_tuple ((GVariant *[]) { cr_class_to_variant (klass) }, 1);
+  return g_variant_new_tuple ((GVariant *[]){ cr_class_to_variant (klass) }, 1);
 }
 
 static GVariant *

@@ -22,7 +22,7 @@ struct _CrClientMofResolver {
 
   CrClient *client;
   GMutex lock;
-  GHashTable *qualifier_types; /* namespace key → (name key → CrQualifierType), NULL if missing */
+  GHashTable *qualifier_types;    /* namespace key → (name key → CrQualifierType), NULL if missing */
   GHashTable *missing_namespaces; /* namespace keys */
 };
 

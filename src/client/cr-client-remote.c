@@ -79,7 +79,7 @@ typedef struct {
   GThread *thread;
   GMainContext *context; /* the D-Bus thread's */
   GMainLoop *loop;
-  GTask *open_task;      /* until the D-Bus thread connected */
+  GTask *open_task; /* until the D-Bus thread connected */
   GError *open_error;
 
   /* Only in the D-Bus thread */

@@ -1893,7 +1893,8 @@ cr_client_backup_async (CrClient *self, GFile *target, CrProgressFunc progress, 
       g_task_return_new_error (task, CR_ERROR,
                                saved_errno == EACCES || saved_errno == EPERM || saved_errno == EROFS
                                  ? CR_ERROR_ACCESS_DENIED
-                                 : saved_errno == ENOENT ? CR_ERROR_INVALID_PARAMETER : CR_ERROR_FAILED,
+                               : saved_errno == ENOENT ? CR_ERROR_INVALID_PARAMETER
+                                                       : CR_ERROR_FAILED,
                                _("Could not create the backup file “%s”: %s"), data->target,
                                g_strerror (saved_errno));
       return;

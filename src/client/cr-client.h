@@ -125,107 +125,107 @@ gint64 cr_client_get_last_backup_time (CrClient *self);
 /* Operations. Namespace, class and instance operations open a namespace
  * connection on first use. */
 void cr_client_get_summary_async (CrClient *self, GCancellable *cancellable,
-    GAsyncReadyCallback callback, gpointer user_data);
+                                  GAsyncReadyCallback callback, gpointer user_data);
 CrRepositorySummary *cr_client_get_summary_finish (CrClient *self, GAsyncResult *result, GError **error);
 CrRepositorySummary *cr_client_get_summary_sync (CrClient *self, GCancellable *cancellable, GError **error);
 
 void cr_client_list_connections_async (CrClient *self, GCancellable *cancellable,
-    GAsyncReadyCallback callback, gpointer user_data);
+                                       GAsyncReadyCallback callback, gpointer user_data);
 GPtrArray *cr_client_list_connections_finish (CrClient *self, GAsyncResult *result, GError **error);
 GPtrArray *cr_client_list_connections_sync (CrClient *self, GCancellable *cancellable, GError **error);
 
 void cr_client_list_namespaces_async (CrClient *self, const char *parent, gboolean recursive, GCancellable *cancellable,
-    GAsyncReadyCallback callback, gpointer user_data);
+                                      GAsyncReadyCallback callback, gpointer user_data);
 GStrv cr_client_list_namespaces_finish (CrClient *self, GAsyncResult *result, GError **error);
 GStrv cr_client_list_namespaces_sync (CrClient *self, const char *parent, gboolean recursive, GCancellable *cancellable, GError **error);
 
 void cr_client_create_namespace_async (CrClient *self, const char *namespace_, CrNamespaceFlags flags, GCancellable *cancellable,
-    GAsyncReadyCallback callback, gpointer user_data);
+                                       GAsyncReadyCallback callback, gpointer user_data);
 gboolean cr_client_create_namespace_finish (CrClient *self, GAsyncResult *result, GError **error);
 gboolean cr_client_create_namespace_sync (CrClient *self, const char *namespace_, CrNamespaceFlags flags, GCancellable *cancellable, GError **error);
 
 void cr_client_delete_namespace_async (CrClient *self, const char *namespace_, GCancellable *cancellable,
-    GAsyncReadyCallback callback, gpointer user_data);
+                                       GAsyncReadyCallback callback, gpointer user_data);
 gboolean cr_client_delete_namespace_finish (CrClient *self, GAsyncResult *result, GError **error);
 gboolean cr_client_delete_namespace_sync (CrClient *self, const char *namespace_, GCancellable *cancellable, GError **error);
 
 void cr_client_enumerate_classes_async (CrClient *self, const char *namespace_, const char *superclass, gboolean deep, GCancellable *cancellable,
-    GAsyncReadyCallback callback, gpointer user_data);
+                                        GAsyncReadyCallback callback, gpointer user_data);
 GPtrArray *cr_client_enumerate_classes_finish (CrClient *self, GAsyncResult *result, GError **error);
 GPtrArray *cr_client_enumerate_classes_sync (CrClient *self, const char *namespace_, const char *superclass, gboolean deep, GCancellable *cancellable, GError **error);
 
 void cr_client_get_class_async (CrClient *self, const char *namespace_, const char *name, GCancellable *cancellable,
-    GAsyncReadyCallback callback, gpointer user_data);
+                                GAsyncReadyCallback callback, gpointer user_data);
 CrClass *cr_client_get_class_finish (CrClient *self, GAsyncResult *result, GError **error);
 CrClass *cr_client_get_class_sync (CrClient *self, const char *namespace_, const char *name, GCancellable *cancellable, GError **error);
 
 void cr_client_put_class_async (CrClient *self, const char *namespace_, CrClass *klass, CrPutFlags flags, GCancellable *cancellable,
-    GAsyncReadyCallback callback, gpointer user_data);
+                                GAsyncReadyCallback callback, gpointer user_data);
 CrPutResult cr_client_put_class_finish (CrClient *self, GAsyncResult *result, GError **error);
 CrPutResult cr_client_put_class_sync (CrClient *self, const char *namespace_, CrClass *klass, CrPutFlags flags, GCancellable *cancellable, GError **error);
 
 void cr_client_delete_class_async (CrClient *self, const char *namespace_, const char *name, GCancellable *cancellable,
-    GAsyncReadyCallback callback, gpointer user_data);
+                                   GAsyncReadyCallback callback, gpointer user_data);
 gboolean cr_client_delete_class_finish (CrClient *self, GAsyncResult *result, GError **error);
 gboolean cr_client_delete_class_sync (CrClient *self, const char *namespace_, const char *name, GCancellable *cancellable, GError **error);
 
 void cr_client_enumerate_instances_async (CrClient *self, const char *namespace_, const char *class_name, gboolean deep, GCancellable *cancellable,
-    GAsyncReadyCallback callback, gpointer user_data);
+                                          GAsyncReadyCallback callback, gpointer user_data);
 GPtrArray *cr_client_enumerate_instances_finish (CrClient *self, GAsyncResult *result, GError **error);
 GPtrArray *cr_client_enumerate_instances_sync (CrClient *self, const char *namespace_, const char *class_name, gboolean deep, GCancellable *cancellable, GError **error);
 
 void cr_client_get_instance_async (CrClient *self, const char *namespace_, const char *path, GCancellable *cancellable,
-    GAsyncReadyCallback callback, gpointer user_data);
+                                   GAsyncReadyCallback callback, gpointer user_data);
 CrInstance *cr_client_get_instance_finish (CrClient *self, GAsyncResult *result, GError **error);
 CrInstance *cr_client_get_instance_sync (CrClient *self, const char *namespace_, const char *path, GCancellable *cancellable, GError **error);
 
 void cr_client_put_instance_async (CrClient *self, const char *namespace_, CrInstance *instance, CrPutFlags flags, GCancellable *cancellable,
-    GAsyncReadyCallback callback, gpointer user_data);
+                                   GAsyncReadyCallback callback, gpointer user_data);
 char *cr_client_put_instance_finish (CrClient *self, GAsyncResult *result, GError **error);
 char *cr_client_put_instance_sync (CrClient *self, const char *namespace_, CrInstance *instance, CrPutFlags flags, GCancellable *cancellable, GError **error);
 
 void cr_client_delete_instance_async (CrClient *self, const char *namespace_, const char *path, GCancellable *cancellable,
-    GAsyncReadyCallback callback, gpointer user_data);
+                                      GAsyncReadyCallback callback, gpointer user_data);
 gboolean cr_client_delete_instance_finish (CrClient *self, GAsyncResult *result, GError **error);
 gboolean cr_client_delete_instance_sync (CrClient *self, const char *namespace_, const char *path, GCancellable *cancellable, GError **error);
 
 void cr_client_enumerate_qualifier_types_async (CrClient *self, const char *namespace_, GCancellable *cancellable,
-    GAsyncReadyCallback callback, gpointer user_data);
+                                                GAsyncReadyCallback callback, gpointer user_data);
 GPtrArray *cr_client_enumerate_qualifier_types_finish (CrClient *self, GAsyncResult *result, GError **error);
 GPtrArray *cr_client_enumerate_qualifier_types_sync (CrClient *self, const char *namespace_, GCancellable *cancellable, GError **error);
 
 void cr_client_import_async (CrClient *self, CrImportBatch *batch, gboolean dry_run, GCancellable *cancellable,
-    GAsyncReadyCallback callback, gpointer user_data);
+                             GAsyncReadyCallback callback, gpointer user_data);
 gboolean cr_client_import_finish (CrClient *self, GAsyncResult *result, CrImportSummary *out_summary, GError **error);
 gboolean cr_client_import_sync (CrClient *self, CrImportBatch *batch, gboolean dry_run, CrImportSummary *out_summary, GCancellable *cancellable, GError **error);
 
 void cr_client_backup_async (CrClient *self, GFile *target, CrProgressFunc progress, gpointer progress_data, GCancellable *cancellable,
-    GAsyncReadyCallback callback, gpointer user_data);
+                             GAsyncReadyCallback callback, gpointer user_data);
 gboolean cr_client_backup_finish (CrClient *self, GAsyncResult *result, GError **error);
 gboolean cr_client_backup_sync (CrClient *self, GFile *target, CrProgressFunc progress, gpointer progress_data, GCancellable *cancellable, GError **error);
 
 void cr_client_restore_async (CrClient *self, GFile *source, CrRestoreFlags flags, CrProgressFunc progress, gpointer progress_data, GCancellable *cancellable,
-    GAsyncReadyCallback callback, gpointer user_data);
+                              GAsyncReadyCallback callback, gpointer user_data);
 gboolean cr_client_restore_finish (CrClient *self, GAsyncResult *result, GError **error);
 gboolean cr_client_restore_sync (CrClient *self, GFile *source, CrRestoreFlags flags, CrProgressFunc progress, gpointer progress_data, GCancellable *cancellable, GError **error);
 
 void cr_client_verify_repository_async (CrClient *self, CrProgressFunc progress, gpointer progress_data, GCancellable *cancellable,
-    GAsyncReadyCallback callback, gpointer user_data);
+                                        GAsyncReadyCallback callback, gpointer user_data);
 gboolean cr_client_verify_repository_finish (CrClient *self, GAsyncResult *result, GStrv *out_problems, GError **error);
 gboolean cr_client_verify_repository_sync (CrClient *self, CrProgressFunc progress, gpointer progress_data, GStrv *out_problems, GCancellable *cancellable, GError **error);
 
 void cr_client_verify_backup_async (CrClient *self, GFile *source, CrProgressFunc progress, gpointer progress_data, GCancellable *cancellable,
-    GAsyncReadyCallback callback, gpointer user_data);
+                                    GAsyncReadyCallback callback, gpointer user_data);
 CrBackupInfo *cr_client_verify_backup_finish (CrClient *self, GAsyncResult *result, GError **error);
 CrBackupInfo *cr_client_verify_backup_sync (CrClient *self, GFile *source, CrProgressFunc progress, gpointer progress_data, GCancellable *cancellable, GError **error);
 
 void cr_client_pause_async (CrClient *self, guint auto_resume_seconds, GCancellable *cancellable,
-    GAsyncReadyCallback callback, gpointer user_data);
+                            GAsyncReadyCallback callback, gpointer user_data);
 gboolean cr_client_pause_finish (CrClient *self, GAsyncResult *result, GError **error);
 gboolean cr_client_pause_sync (CrClient *self, guint auto_resume_seconds, GCancellable *cancellable, GError **error);
 
 void cr_client_resume_async (CrClient *self, GCancellable *cancellable,
-    GAsyncReadyCallback callback, gpointer user_data);
+                             GAsyncReadyCallback callback, gpointer user_data);
 gboolean cr_client_resume_finish (CrClient *self, GAsyncResult *result, GError **error);
 gboolean cr_client_resume_sync (CrClient *self, GCancellable *cancellable, GError **error);
 G_END_DECLS

@@ -155,7 +155,7 @@ call_work (gpointer data, GCancellable *cancellable, GError **error)
         g_autoptr (CrClass) klass = cr_connection_get_class (call->connection, call->text, error);
         if (klass == NULL)
           return NULL;
-        return g_variant_new_tuple ((GVariant *[]) { cr_class_to_variant (klass) }, 1);
+        return g_variant_new_tuple ((GVariant *[]){ cr_class_to_variant (klass) }, 1);
       }
     case OP_PUT_CLASS:
       {

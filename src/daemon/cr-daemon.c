@@ -1337,7 +1337,7 @@ verify_work (gpointer data, GCancellable *cancellable, GError **error)
   g_autoptr (GError) local_error = NULL;
 
   if (cr_repository_verify_sync (call->repository, &problems, NULL, NULL, cancellable, &local_error))
-    return g_variant_new ("(b^as)", TRUE, problems != NULL ? problems : (GStrv) (const char *[]) { NULL });
+    return g_variant_new ("(b^as)", TRUE, problems != NULL ? problems : (GStrv) (const char *[]){ NULL });
   /* Problems found are the answer, not a failure of the call. */
   if (g_error_matches (local_error, CR_ERROR, CR_ERROR_REPOSITORY_CORRUPT) && problems != NULL && problems[0] != NULL)
     return g_variant_new ("(b^as)", FALSE, problems);
@@ -2102,7 +2102,7 @@ cr_daemon_new (GDBusConnection *bus, CrRepository *repository, CrAuthority *auth
   self->manager = g_dbus_object_manager_server_new (CR_DBUS_REPOSITORY_PATH);
   g_dbus_object_manager_server_set_connection (self->manager, bus);
   self->closed_subtree_id =
-    g_dbus_connection_register_subtree (bus, CR_DAEMON_CONNECTION_PATH, &closed_subtree, 
+    g_dbus_connection_register_subtree (bus, CR_DAEMON_CONNECTION_PATH, &closed_subtree,
                                         G_DBUS_SUBTREE_FLAGS_DISPATCH_TO_UNENUMERATED_NODES, self, NULL, error);
   if (self->closed_subtree_id == 0)
     return NULL;

@@ -10,7 +10,7 @@ typedef struct {
   const char *repository_id;
   const char *source_path;
   const char *hostname;
-  gint64 created;           /* unix time, microseconds */
+  gint64 created; /* unix time, microseconds */
   guint32 schema_version;
   guint64 namespace_count;
   guint64 class_count;

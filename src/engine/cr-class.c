@@ -17,15 +17,14 @@
 #define METHODS_VARIANT_TYPE "a" CR_METHOD_VARIANT_TYPE
 #define QUALIFIERS_VARIANT_TYPE "a" CR_QUALIFIER_VARIANT_TYPE
 
-struct _CrClass
-{
+struct _CrClass {
   GObject parent_instance;
 
   char *name;
-  char *superclass;         /* NULL for a root class */
-  GPtrArray *qualifiers;    /* CrQualifier */
-  GPtrArray *properties;    /* CrProperty, in declaration order */
-  GPtrArray *methods;       /* CrMethod, in declaration order */
+  char *superclass;      /* NULL for a root class */
+  GPtrArray *qualifiers; /* CrQualifier */
+  GPtrArray *properties; /* CrProperty, in declaration order */
+  GPtrArray *methods;    /* CrMethod, in declaration order */
 };
 
 G_DEFINE_FINAL_TYPE (CrClass, cr_class, G_TYPE_OBJECT)

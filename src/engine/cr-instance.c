@@ -14,14 +14,13 @@ typedef struct {
   GVariant *value;
 } CrInstanceValue;
 
-struct _CrInstance
-{
+struct _CrInstance {
   GObject parent_instance;
 
   char *class_name;
-  char *path;               /* NULL until normalized */
-  GPtrArray *values;        /* CrInstanceValue, in insertion order */
-  GHashTable *index;        /* name key → CrInstanceValue in values */
+  char *path;        /* NULL until normalized */
+  GPtrArray *values; /* CrInstanceValue, in insertion order */
+  GHashTable *index; /* name key → CrInstanceValue in values */
 };
 
 G_DEFINE_FINAL_TYPE (CrInstance, cr_instance, G_TYPE_OBJECT)

@@ -25,7 +25,7 @@ struct _ArenaBlock {
 #define BLOCK_HEADER ((sizeof (ArenaBlock) + ARENA_ALIGN - 1) & ~(gsize) (ARENA_ALIGN - 1))
 
 struct _CrMofArena {
-  ArenaBlock *blocks;   /* the current block first */
+  ArenaBlock *blocks; /* the current block first */
 };
 
 CrMofArena *

@@ -20,15 +20,14 @@
 /* How far a superclass chain is followed: the repository's own bound. */
 #define MAX_SUPERCLASS_DEPTH 256
 
-struct _CrMofCompiler
-{
+struct _CrMofCompiler {
   GObject parent_instance;
 
   CrMofResolver *resolver;
   char *namespace_;
-  GPtrArray *inputs;         /* CrMofInput */
-  GPtrArray *include_dirs;   /* char *, NULL-terminated */
-  GPtrArray *diagnostics;    /* CrMofDiagnostic, of the last compilation */
+  GPtrArray *inputs;       /* CrMofInput */
+  GPtrArray *include_dirs; /* char *, NULL-terminated */
+  GPtrArray *diagnostics;  /* CrMofDiagnostic, of the last compilation */
   guint n_errors;
   guint n_warnings;
 };
@@ -55,13 +54,13 @@ typedef enum {
 
 typedef struct {
   CrMofDecl *decl;
-  CrQualifierType *qtype;    /* NULL when the declaration is wrong */
+  CrQualifierType *qtype; /* NULL when the declaration is wrong */
 } QualifierEntry;
 
 typedef struct {
   CrMofDecl *decl;
   State state;
-  guint depth;               /* its superclass chain's length, itself included */
+  guint depth; /* its superclass chain's length, itself included */
   CrClass *local;
   CrClass *resolved;
 } ClassEntry;
@@ -70,21 +69,21 @@ typedef struct {
   CrMofDecl *decl;
   State key_state;
   gboolean class_looked_up;
-  CrClass *klass;            /* resolved; borrowed from a ClassEntry or the cache */
-  GHashTable *values;        /* name key → GVariant: the key values */
+  CrClass *klass;     /* resolved; borrowed from a ClassEntry or the cache */
+  GHashTable *values; /* name key → GVariant: the key values */
   CrObjectPath *path;
-  CrInstance *instance;      /* the normalized instance */
+  CrInstance *instance; /* the normalized instance */
 } InstanceEntry;
 
 typedef struct {
   CrMofDecl *decl;
-  InstanceEntry *instance;   /* NULL for a class alias */
+  InstanceEntry *instance; /* NULL for a class alias */
 } AliasEntry;
 
 typedef enum {
   LOOKUP_FOUND,
   LOOKUP_MISSING,
-  LOOKUP_FAILED,             /* declared, but wrong: already reported */
+  LOOKUP_FAILED, /* declared, but wrong: already reported */
   LOOKUP_CYCLE,
 } Lookup;
 
@@ -93,18 +92,18 @@ typedef struct {
   CrMofSink *sink;
   CrMofResolver *resolver;
   GCancellable *cancellable;
-  GError *fatal;             /* the resolver failed, or cancelled: stop */
-  GHashTable *qualifier_types;   /* key → QualifierEntry */
-  GPtrArray *qualifier_order;    /* QualifierEntry, in source order */
-  GHashTable *classes;           /* key → ClassEntry */
-  GPtrArray *class_order;        /* ClassEntry, superclasses first */
-  GHashTable *aliases;           /* alias key → AliasEntry */
-  GPtrArray *instances;          /* InstanceEntry, in source order */
-  GHashTable *repo_classes;      /* key → CrClass, or NULL when missing */
-  GHashTable *repo_qtypes;       /* key → CrQualifierType, or NULL when missing */
-  GHashTable *rebased;           /* key → CrClass: a repository class as the unit changes it */
-  guint class_depth;             /* of superclasses being compiled, one inside the other */
-  guint alias_depth;             /* of instances whose keys are being computed, likewise */
+  GError *fatal;               /* the resolver failed, or cancelled: stop */
+  GHashTable *qualifier_types; /* key → QualifierEntry */
+  GPtrArray *qualifier_order;  /* QualifierEntry, in source order */
+  GHashTable *classes;         /* key → ClassEntry */
+  GPtrArray *class_order;      /* ClassEntry, superclasses first */
+  GHashTable *aliases;         /* alias key → AliasEntry */
+  GPtrArray *instances;        /* InstanceEntry, in source order */
+  GHashTable *repo_classes;    /* key → CrClass, or NULL when missing */
+  GHashTable *repo_qtypes;     /* key → CrQualifierType, or NULL when missing */
+  GHashTable *rebased;         /* key → CrClass: a repository class as the unit changes it */
+  guint class_depth;           /* of superclasses being compiled, one inside the other */
+  guint alias_depth;           /* of instances whose keys are being computed, likewise */
 } Compile;
 
 static gboolean
@@ -500,7 +499,7 @@ alias_value (Compile *c, const CrMofValue *v, const ValueContext *vc)
       if (!instance_keys (c, target))
         {
           c->alias_depth--;
-          return NULL;   /* reported with the target */
+          return NULL; /* reported with the target */
         }
       c->alias_depth--;
       path = cr_object_path_copy (target->path);
@@ -765,8 +764,8 @@ scope_to_string (CrScope scope)
 
 /* What an element is, for scopes and messages. */
 typedef struct {
-  CrScope accepted;     /* the scopes that allow a qualifier here */
-  const char *what;     /* "class", "property", … */
+  CrScope accepted; /* the scopes that allow a qualifier here */
+  const char *what; /* "class", "property", … */
 } Element;
 
 /* Compiles the qualifiers of one element into @out. @inherited are the
@@ -1076,7 +1075,7 @@ compile_class (Compile *c, ClassEntry *entry)
           return;
         case LOOKUP_FAILED:
         default:
-          entry->state = STATE_FAILED;   /* reported with the superclass */
+          entry->state = STATE_FAILED; /* reported with the superclass */
           return;
         }
     }
@@ -1331,7 +1330,7 @@ compile_instance (Compile *c, InstanceEntry *entry)
         cr_mof_sink_warning (c->sink, &pv->qualifiers.items[0]->pos,
                              _("qualifiers on an instance's values are not stored and are ignored"));
       if (cr_property_is_key (property))
-        continue;   /* converted with the keys */
+        continue; /* converted with the keys */
       {
         ValueContext vc = { entry, property->reference_class };
 

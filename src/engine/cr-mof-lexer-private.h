@@ -12,14 +12,14 @@ G_BEGIN_DECLS
 
 typedef enum {
   CR_MOF_TOKEN_EOF,
-  CR_MOF_TOKEN_IDENTIFIER,  /* text: the name; keywords are identifiers */
-  CR_MOF_TOKEN_ALIAS,       /* $name; text: the name without "$" */
-  CR_MOF_TOKEN_INTEGER,     /* negative, magnitude, overflow */
-  CR_MOF_TOKEN_REAL,        /* real */
-  CR_MOF_TOKEN_STRING,      /* text: the decoded string */
-  CR_MOF_TOKEN_CHAR,        /* text: the decoded character, as UTF-8 */
-  CR_MOF_TOKEN_PRAGMA,      /* #pragma */
-  CR_MOF_TOKEN_INCLUDE,     /* #include, WMI's old spelling of #pragma include */
+  CR_MOF_TOKEN_IDENTIFIER, /* text: the name; keywords are identifiers */
+  CR_MOF_TOKEN_ALIAS,      /* $name; text: the name without "$" */
+  CR_MOF_TOKEN_INTEGER,    /* negative, magnitude, overflow */
+  CR_MOF_TOKEN_REAL,       /* real */
+  CR_MOF_TOKEN_STRING,     /* text: the decoded string */
+  CR_MOF_TOKEN_CHAR,       /* text: the decoded character, as UTF-8 */
+  CR_MOF_TOKEN_PRAGMA,     /* #pragma */
+  CR_MOF_TOKEN_INCLUDE,    /* #include, WMI's old spelling of #pragma include */
   CR_MOF_TOKEN_LBRACE,
   CR_MOF_TOKEN_RBRACE,
   CR_MOF_TOKEN_LPAREN,
@@ -30,17 +30,17 @@ typedef enum {
   CR_MOF_TOKEN_COMMA,
   CR_MOF_TOKEN_COLON,
   CR_MOF_TOKEN_EQUALS,
-  CR_MOF_TOKEN_PLUS,        /* a sign not followed by a number */
+  CR_MOF_TOKEN_PLUS, /* a sign not followed by a number */
   CR_MOF_TOKEN_MINUS,
 } CrMofTokenType;
 
 typedef struct {
   CrMofTokenType type;
   CrMofPos pos;
-  const char *text;    /* in the arena, NUL-terminated */
-  gsize length;        /* bytes of text */
+  const char *text; /* in the arena, NUL-terminated */
+  gsize length;     /* bytes of text */
   gboolean negative;
-  gboolean overflow;   /* the integer does not fit in 64 bits */
+  gboolean overflow; /* the integer does not fit in 64 bits */
   guint64 magnitude;
   double real;
 } CrMofToken;

@@ -398,7 +398,7 @@ scan_string (CrMofLexer *lx, CrMofToken *tok, const CrMofPos *start)
   gboolean too_long = FALSE;
 
   g_string_truncate (lx->scratch, 0);
-  advance (lx);   /* the opening quote */
+  advance (lx); /* the opening quote */
   while (*lx->p != '"')
     {
       if (!scan_literal_char (lx, &too_long))
@@ -429,7 +429,7 @@ scan_char (CrMofLexer *lx, CrMofToken *tok, const CrMofPos *start)
 
   g_string_truncate (lx->scratch, 0);
   tok->type = CR_MOF_TOKEN_CHAR;
-  advance (lx);   /* the opening quote */
+  advance (lx); /* the opening quote */
   while (*lx->p != '\'')
     {
       if (!scan_literal_char (lx, &too_long))
@@ -462,7 +462,7 @@ scan_directive (CrMofLexer *lx, CrMofToken *tok, const CrMofPos *start)
   const char *name;
   gsize length;
 
-  advance (lx);   /* "#" */
+  advance (lx); /* "#" */
   while (*lx->p == ' ' || *lx->p == '\t')
     advance (lx);
   name = lx->p;
@@ -482,7 +482,7 @@ scan_directive (CrMofLexer *lx, CrMofToken *tok, const CrMofPos *start)
   cr_mof_sink_error (lx->sink, start, _("unknown directive: “#” starts only “#pragma”"));
   while (*lx->p != '\0' && *lx->p != '\n' && *lx->p != '\r')
     advance (lx);
-  tok->type = CR_MOF_TOKEN_EOF;   /* the caller reads on */
+  tok->type = CR_MOF_TOKEN_EOF; /* the caller reads on */
 }
 
 /**

@@ -30,23 +30,23 @@ typedef struct _CrMofValue CrMofValue;
 struct _CrMofValue {
   CrMofValueKind kind;
   CrMofPos pos;
-  gboolean negative;          /* INTEGER */
+  gboolean negative; /* INTEGER */
   gboolean overflow;
   guint64 magnitude;
-  double real;                /* REAL */
-  gboolean boolean;           /* BOOLEAN */
-  const char *text;           /* STRING, CHAR, ALIAS (without "$") */
+  double real;      /* REAL */
+  gboolean boolean; /* BOOLEAN */
+  const char *text; /* STRING, CHAR, ALIAS (without "$") */
   gsize length;
-  CrMofValue **elements;      /* ARRAY */
+  CrMofValue **elements; /* ARRAY */
   guint n_elements;
 };
 
 typedef struct {
   const char *name;
   CrMofPos pos;
-  CrMofValue *value;          /* NULL when none is written */
-  CrFlavor set_flavors;       /* DisableOverride, Restricted, Translatable */
-  CrFlavor cleared_flavors;   /* EnableOverride, ToSubclass */
+  CrMofValue *value;        /* NULL when none is written */
+  CrFlavor set_flavors;     /* DisableOverride, Restricted, Translatable */
+  CrFlavor cleared_flavors; /* EnableOverride, ToSubclass */
   CrMofPos enable_override_pos;
 } CrMofQualifier;
 
@@ -56,11 +56,11 @@ typedef struct {
 } CrMofQualifierList;
 
 typedef struct {
-  CrCimType type;             /* with CR_CIM_FLAG_ARRAY; INVALID is void */
+  CrCimType type; /* with CR_CIM_FLAG_ARRAY; INVALID is void */
   const char *reference_class;
-  CrMofPos pos;               /* the type's first token */
+  CrMofPos pos; /* the type's first token */
   CrMofPos reference_class_pos;
-  guint array_size;           /* a fixed array's size, or 0 */
+  guint array_size; /* a fixed array's size, or 0 */
   CrMofPos array_pos;
 } CrMofType;
 
@@ -74,7 +74,7 @@ typedef struct {
 typedef struct {
   CrMofQualifierList qualifiers;
   gboolean is_method;
-  CrMofType type;             /* a method's return type */
+  CrMofType type; /* a method's return type */
   const char *name;
   CrMofPos pos;
   CrMofValue *default_value;
@@ -103,10 +103,10 @@ typedef enum {
 
 typedef struct {
   CrMofDeclKind kind;
-  CrMofPos pos;               /* the first keyword */
-  const char *namespace_;     /* canonical: root/… */
+  CrMofPos pos;           /* the first keyword */
+  const char *namespace_; /* canonical: root/… */
   CrMofQualifierList qualifiers;
-  const char *name;           /* the qualifier type, the class, or an instance's class */
+  const char *name; /* the qualifier type, the class, or an instance's class */
   CrMofPos name_pos;
   const char *alias;
   CrMofPos alias_pos;
@@ -129,7 +129,7 @@ typedef struct {
 typedef struct {
   CrMofArena *arena;
   CrMofSink sink;
-  GPtrArray *decls;           /* CrMofDecl, in the arena, in source order */
+  GPtrArray *decls; /* CrMofDecl, in the arena, in source order */
   guint64 bytes_read;
 } CrMofUnit;
 
@@ -139,10 +139,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrMofUnit, cr_mof_unit_free)
 
 /* One input of a unit: a file, or a buffer with a name. */
 typedef struct {
-  char *name;                 /* how diagnostics name it */
-  char *path;                 /* a file; NULL for a buffer */
-  GBytes *data;               /* a buffer */
-  char *base_dir;             /* where a buffer's includes are; NULL refuses them */
+  char *name;     /* how diagnostics name it */
+  char *path;     /* a file; NULL for a buffer */
+  GBytes *data;   /* a buffer */
+  char *base_dir; /* where a buffer's includes are; NULL refuses them */
 } CrMofInput;
 
 CrMofInput *cr_mof_input_new_file (const char *path);

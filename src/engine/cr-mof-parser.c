@@ -134,7 +134,7 @@ cr_mof_namespace_resolve (const char *current, const char *text, GError **error)
   for (guint i = 0; parts[i] != NULL; i++)
     {
       if (parts[i][0] == '\0' && parts[i + 1] == NULL)
-        break;   /* a trailing separator */
+        break; /* a trailing separator */
       g_ptr_array_add (components, parts[i]);
     }
   if (components->len == 0)
@@ -207,9 +207,9 @@ cr_mof_namespace_resolve (const char *current, const char *text, GError **error)
 typedef struct {
   CrMofUnit *unit;
   const char *const *include_dirs;
-  GPtrArray *stack;          /* char *: the real paths of the files being read */
-  GPtrArray *stack_names;    /* char *: their display names */
-  GHashTable *done;          /* "real path\nnamespace" of the files read */
+  GPtrArray *stack;       /* char *: the real paths of the files being read */
+  GPtrArray *stack_names; /* char *: their display names */
+  GHashTable *done;       /* "real path\nnamespace" of the files read */
   GCancellable *cancellable;
 } Context;
 
@@ -220,14 +220,14 @@ typedef struct {
   CrMofArena *arena;
   CrMofLexer lexer;
   CrMofToken tok;
-  const char *display_name;  /* the file, as diagnostics name it */
-  const char *base_dir;      /* where its includes are looked for; NULL refuses them */
-  const char *file_namespace;/* the namespace when the file began (__reset) */
-  const char *namespace_;    /* the namespace in effect */
-  guint depth;               /* of includes */
-  gboolean panic;            /* after an error, until a declaration or member parses */
-  guint nesting;             /* brackets open before the current token */
-  GByteArray *brackets;      /* their kinds (CrMofTokenType), innermost last */
+  const char *display_name;   /* the file, as diagnostics name it */
+  const char *base_dir;       /* where its includes are looked for; NULL refuses them */
+  const char *file_namespace; /* the namespace when the file began (__reset) */
+  const char *namespace_;     /* the namespace in effect */
+  guint depth;                /* of includes */
+  gboolean panic;             /* after an error, until a declaration or member parses */
+  guint nesting;              /* brackets open before the current token */
+  GByteArray *brackets;       /* their kinds (CrMofTokenType), innermost last */
   CrMofPos last_error;
   guint n_decls;
 } Parser;
@@ -621,7 +621,7 @@ parse_array (Parser *p, gboolean allow_alias)
   g_autoptr (GPtrArray) elements = g_ptr_array_new ();
   gboolean reported = FALSE;
 
-  next (p);   /* "{" */
+  next (p); /* "{" */
   if (!at (p, CR_MOF_TOKEN_RBRACE))
     {
       for (;;)
@@ -689,7 +689,7 @@ parse_flavor_word (Parser *p, CrFlavor *set, CrFlavor *cleared, CrMofPos *enable
   else if (at_keyword (p, "Translatable"))
     *set |= CR_FLAVOR_TRANSLATABLE;
   else if (at_keyword (p, "ToInstance") || at_keyword (p, "NotToInstance"))
-    ;   /* WMI: instances carry no qualifiers here, so there is nothing to propagate */
+    ; /* WMI: instances carry no qualifiers here, so there is nothing to propagate */
   else if (at_keyword (p, "Amended"))
     cr_mof_sink_warning (p->sink, &p->tok.pos,
                          _("the WMI flavor Amended (localized qualifiers) is not supported and is ignored"));
@@ -754,7 +754,7 @@ parse_qualifier_list (Parser *p, CrMofQualifierList *list)
 {
   g_autoptr (GPtrArray) items = g_ptr_array_new ();
 
-  next (p);   /* "[" */
+  next (p); /* "[" */
   for (;;)
     {
       CrMofQualifier *qualifier = parse_qualifier (p);
@@ -906,7 +906,7 @@ parse_parameters (Parser *p, CrMofFeature *method)
 {
   g_autoptr (GPtrArray) parameters = g_ptr_array_new ();
 
-  next (p);   /* "(" */
+  next (p); /* "(" */
   if (!at (p, CR_MOF_TOKEN_RPAREN))
     {
       for (;;)
@@ -1007,7 +1007,7 @@ parse_class (Parser *p, CrMofDecl *decl)
   guint body_depth;
 
   decl->kind = CR_MOF_DECL_CLASS;
-  next (p);   /* class, association or indication */
+  next (p); /* class, association or indication */
   decl->name = take_name (p, _("a class name"), &decl->name_pos);
   if (decl->name == NULL || !parse_alias (p, decl))
     return FALSE;
@@ -1029,7 +1029,7 @@ parse_class (Parser *p, CrMofDecl *decl)
         {
           sync_member (p, body_depth);
           if (p->nesting < body_depth)
-            return FALSE;   /* a stray bracket closed the body */
+            return FALSE; /* a stray bracket closed the body */
           continue;
         }
       p->panic = FALSE;
@@ -1087,7 +1087,7 @@ parse_instance (Parser *p, CrMofDecl *decl)
   guint body_depth;
 
   decl->kind = CR_MOF_DECL_INSTANCE;
-  next (p);   /* instance */
+  next (p); /* instance */
   if (!at_keyword (p, "of"))
     {
       expected (p, "“of”");
@@ -1107,7 +1107,7 @@ parse_instance (Parser *p, CrMofDecl *decl)
         {
           sync_member (p, body_depth);
           if (p->nesting < body_depth)
-            return FALSE;   /* a stray bracket closed the body */
+            return FALSE; /* a stray bracket closed the body */
           continue;
         }
       p->panic = FALSE;
@@ -1151,7 +1151,7 @@ static const struct {
 static gboolean
 parse_scope (Parser *p, CrMofDecl *decl)
 {
-  next (p);   /* scope */
+  next (p); /* scope */
   if (!expect (p, CR_MOF_TOKEN_LPAREN, "“(”"))
     return FALSE;
   if (at (p, CR_MOF_TOKEN_RPAREN))
@@ -1193,7 +1193,7 @@ parse_default_flavor (Parser *p, CrMofDecl *decl)
   CrFlavor set = 0, cleared = 0;
   CrMofPos unused;
 
-  next (p);   /* flavor or policy */
+  next (p); /* flavor or policy */
   if (!expect (p, CR_MOF_TOKEN_LPAREN, "“(”"))
     return FALSE;
   for (;;)
@@ -1220,7 +1220,7 @@ parse_qualifier_type (Parser *p, CrMofDecl *decl)
   gboolean have_scope = FALSE;
 
   decl->kind = CR_MOF_DECL_QUALIFIER_TYPE;
-  next (p);   /* qualifier */
+  next (p); /* qualifier */
   decl->name = take_name (p, _("a qualifier name"), &decl->name_pos);
   if (decl->name == NULL || !expect (p, CR_MOF_TOKEN_COLON, "“:”"))
     return FALSE;
@@ -1505,9 +1505,18 @@ do_include (Parser *p, const char *name, const CrMofPos *pos)
 }
 
 static const char *const ignored_pragmas[] = {
-  "instancelocale", "nonlocal", "nonlocaltype", "source", "sourcetype",
-  "classflags", "instanceflags", "deleteclass", "deleteinstance",
-  "autorecover", "amendment", "comment",
+  "instancelocale",
+  "nonlocal",
+  "nonlocaltype",
+  "source",
+  "sourcetype",
+  "classflags",
+  "instanceflags",
+  "deleteclass",
+  "deleteinstance",
+  "autorecover",
+  "amendment",
+  "comment",
 };
 
 static void
@@ -1654,8 +1663,8 @@ parse_production (Parser *p)
   else
     {
       expected (p, decl->qualifiers.n > 0
-                  ? _("“class”, “association”, “indication”, “instance” or “qualifier”")
-                  : _("a declaration (“class”, “instance of”, “qualifier”, “[”) or “#pragma”"));
+                     ? _("“class”, “association”, “indication”, “instance” or “qualifier”")
+                     : _("a declaration (“class”, “instance of”, “qualifier”, “[”) or “#pragma”"));
       ok = FALSE;
     }
   if (!ok)

@@ -42,13 +42,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrMofArena, cr_mof_arena_free)
 
 /* Where diagnostics go, with the file table that positions refer to. */
 typedef struct {
-  GPtrArray *files;        /* char *, display names, by file index */
-  GPtrArray *diagnostics;  /* CrMofDiagnostic, in the order found */
-  GArray *positions;       /* CrMofPos of each diagnostic, to sort them */
+  GPtrArray *files;       /* char *, display names, by file index */
+  GPtrArray *diagnostics; /* CrMofDiagnostic, in the order found */
+  GArray *positions;      /* CrMofPos of each diagnostic, to sort them */
   guint n_errors;
   guint n_warnings;
   guint n_dropped_warnings;
-  gboolean full;           /* CR_MOF_MAX_ERRORS reached: stop */
+  gboolean full; /* CR_MOF_MAX_ERRORS reached: stop */
 } CrMofSink;
 
 void cr_mof_sink_init (CrMofSink *sink);

@@ -6,14 +6,13 @@
 #include "cr-error.h"
 #include "cr-mof-repository-resolver.h"
 
-struct _CrMofRepositoryResolver
-{
+struct _CrMofRepositoryResolver {
   GObject parent_instance;
 
   CrRepository *repository;
   CrClientInfo *client;
   GMutex lock;
-  GHashTable *connections;   /* namespace → CrConnection, or NULL when it does not exist */
+  GHashTable *connections; /* namespace → CrConnection, or NULL when it does not exist */
 };
 
 static void resolver_iface_init (CrMofResolverInterface *iface);

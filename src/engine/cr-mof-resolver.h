@@ -33,8 +33,7 @@ G_DECLARE_INTERFACE (CrMofResolver, cr_mof_resolver, CR, MOF_RESOLVER, GObject)
  *   when the repository could not be asked
  * @get_qualifier_type: likewise for the qualifier type @name
  */
-struct _CrMofResolverInterface
-{
+struct _CrMofResolverInterface {
   GTypeInterface g_iface;
 
   CrClass *(*get_class) (CrMofResolver *self,

@@ -14,17 +14,16 @@
 
 #define MAX_SUPERCLASS_DEPTH 256
 
-struct _CrMofWriter
-{
+struct _CrMofWriter {
   GObject parent_instance;
 
   char *namespace_;
-  GPtrArray *qualifier_types;   /* CrQualifierType, to write */
-  GHashTable *known_qtypes;     /* name key → CrQualifierType (borrowed or owned by declared) */
-  GPtrArray *declared_qtypes;   /* CrQualifierType, known but not written */
-  GPtrArray *classes;           /* CrClass, local shapes, in the order added */
-  GHashTable *typing;           /* name key → CrClass, the shape given (for instances) */
-  GPtrArray *instances;         /* CrInstance */
+  GPtrArray *qualifier_types; /* CrQualifierType, to write */
+  GHashTable *known_qtypes;   /* name key → CrQualifierType (borrowed or owned by declared) */
+  GPtrArray *declared_qtypes; /* CrQualifierType, known but not written */
+  GPtrArray *classes;         /* CrClass, local shapes, in the order added */
+  GHashTable *typing;         /* name key → CrClass, the shape given (for instances) */
+  GPtrArray *instances;       /* CrInstance */
 };
 
 G_DEFINE_FINAL_TYPE (CrMofWriter, cr_mof_writer, G_TYPE_OBJECT)
@@ -437,7 +436,15 @@ append_flavor_words (GString *out, CrFlavor flavor, CrFlavor base, gboolean decl
   const char *sep = declaration ? ", " : " ";
   gboolean first = TRUE;
 
-#define WORD(w) G_STMT_START { if (!first) g_string_append (out, sep); g_string_append (out, w); first = FALSE; } G_STMT_END
+#define WORD(w)                   \
+  G_STMT_START                    \
+  {                               \
+    if (!first)                   \
+      g_string_append (out, sep); \
+    g_string_append (out, w);     \
+    first = FALSE;                \
+  }                               \
+  G_STMT_END
   if (declaration || ((flavor ^ base) & CR_FLAVOR_DISABLE_OVERRIDE))
     WORD ((flavor & CR_FLAVOR_DISABLE_OVERRIDE) ? "DisableOverride" : "EnableOverride");
   if (declaration || ((flavor ^ base) & CR_FLAVOR_RESTRICTED))
@@ -465,7 +472,7 @@ append_qualifier (CrMofWriter *self, GString *out, const CrQualifier *q)
 
   g_string_append (out, q->name);
   if (q->value != NULL && g_variant_is_of_type (q->value, G_VARIANT_TYPE_BOOLEAN) && g_variant_get_boolean (q->value))
-    ;   /* [Key] is Key(true) */
+    ; /* [Key] is Key(true) */
   else if (q->value != NULL && g_variant_is_of_type (q->value, G_VARIANT_TYPE_ARRAY))
     {
       g_string_append_c (out, ' ');

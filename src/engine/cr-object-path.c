@@ -394,16 +394,16 @@ parse_number_value (const char *text, const char **p, GError **error)
       }
     if (!mantissa || r != q || (!point && !exponent))
       {
-              set_path_error (error, text, start, _("“%s” is not a number"), token);
-              return NULL;
-            }
+        set_path_error (error, text, start, _("“%s” is not a number"), token);
+        return NULL;
+      }
     errno = 0;
     d = g_ascii_strtod (token, &end);
     if (errno == ERANGE && isinf (d))
       {
-              set_path_error (error, text, start, _("the number is out of range"));
-              return NULL;
-            }
+        set_path_error (error, text, start, _("the number is out of range"));
+        return NULL;
+      }
     *p = q;
     return g_variant_new_double (d);
   }

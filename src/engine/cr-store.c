@@ -38,8 +38,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
  */
 typedef struct {
   sqlite3 *db;
-  GHashTable *stmts; /* const char *sql (static) → sqlite3_stmt */
-  guint64 generation; /* the class cache's, when the transaction began */
+  GHashTable *stmts;      /* const char *sql (static) → sqlite3_stmt */
+  guint64 generation;     /* the class cache's, when the transaction began */
   gboolean classes_dirty; /* this transaction changed classes: no cache */
   /* The writer's own cache, for one transaction: resolved classes as the
    * transaction sees them, so that an import of a whole schema resolves

@@ -454,7 +454,7 @@ days_in_month (int year, int month)
   if (month == 2 && year >= 0 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
     return 29;
   if (month == 2 && year < 0)
-    return 29;   /* the year is not significant: any February */
+    return 29; /* the year is not significant: any February */
   return days[month - 1];
 }
 
@@ -1145,7 +1145,7 @@ parse_array (CrCimType type, const char *text, GError **error)
                            _("Element %lu of the array must be in double quotes"), (gulong) n);
               return NULL;
             }
-          for (p++; *p != '"'; )
+          for (p++; *p != '"';)
             {
               if (*p == '\0')
                 {
@@ -1337,7 +1337,7 @@ cr_optional_to_variant (GVariant *value)
 {
   if (value == NULL)
     return g_variant_new_array (G_VARIANT_TYPE_VARIANT, NULL, 0);
-  return g_variant_new_array (G_VARIANT_TYPE_VARIANT, (GVariant *[]) { g_variant_new_variant (value) }, 1);
+  return g_variant_new_array (G_VARIANT_TYPE_VARIANT, (GVariant *[]){ g_variant_new_variant (value) }, 1);
 }
 
 gboolean

@@ -56,23 +56,23 @@ typedef enum {
 
 #define CR_CIM_FLAG_ARRAY 0x2000
 #define CR_CIM_TYPE_ELEMENT(t) ((CrCimType) ((t) & ~CR_CIM_FLAG_ARRAY))
-#define CR_CIM_TYPE_IS_ARRAY(t) (((t) & CR_CIM_FLAG_ARRAY) != 0)
+#define CR_CIM_TYPE_IS_ARRAY(t) (((t) &CR_CIM_FLAG_ARRAY) != 0)
 
 /* Bounds. Anything beyond them is refused with CR_ERROR_INVALID_PARAMETER.
  * They are documented for users in docs/LIMITS.md. */
-#define CR_MAX_NAME_CHARS 256          /* class, property, qualifier, method, parameter, namespace component */
-#define CR_MAX_NAMESPACE_BYTES 1024    /* a whole namespace path such as root/cimv2 */
+#define CR_MAX_NAME_CHARS 256       /* class, property, qualifier, method, parameter, namespace component */
+#define CR_MAX_NAMESPACE_BYTES 1024 /* a whole namespace path such as root/cimv2 */
 #define CR_MAX_NAMESPACE_DEPTH 32
-#define CR_MAX_STRING_BYTES (1024 * 1024)  /* one string value */
+#define CR_MAX_STRING_BYTES (1024 * 1024) /* one string value */
 #define CR_MAX_ARRAY_ELEMENTS 65536
 #define CR_MAX_OBJECT_PATH_BYTES (32 * 1024)
 #define CR_MAX_KEY_PROPERTIES 32
-#define CR_MAX_PROPERTIES 4096         /* per class, inherited ones included */
+#define CR_MAX_PROPERTIES 4096 /* per class, inherited ones included */
 #define CR_MAX_METHODS 1024
 #define CR_MAX_PARAMETERS 256
-#define CR_MAX_QUALIFIERS 256          /* on one element */
-#define CR_MAX_OBJECT_BYTES (16 * 1024 * 1024)  /* a class or instance, serialized */
-#define CR_MAX_VARIANT_DEPTH 8         /* nesting of a value inside its container */
+#define CR_MAX_QUALIFIERS 256                  /* on one element */
+#define CR_MAX_OBJECT_BYTES (16 * 1024 * 1024) /* a class or instance, serialized */
+#define CR_MAX_VARIANT_DEPTH 8                 /* nesting of a value inside its container */
 
 /**
  * CrProgressFunc:

@@ -39,4 +39,3 @@ cr_app_test_make_large_repository (CrTestDir *dir, const char *name, guint mib)
   cr_repository_close (repo);
   return g_steal_pointer (&path);
 }
-

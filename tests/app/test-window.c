@@ -559,7 +559,8 @@ test_pause_own (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-pause", NULL);
   WAIT_UNTIL (gtk_widget_get_visible (cr_window_get_lock_image (window)), TIMEOUT_MS);
   WAIT_UNTIL (cr_client_get_holds_pause (client) &&
-              gtk_widget_is_sensitive (cr_window_get_pause_button (window)), TIMEOUT_MS);
+                gtk_widget_is_sensitive (cr_window_get_pause_button (window)),
+              TIMEOUT_MS);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-pause", NULL);
   WAIT_UNTIL (!gtk_widget_get_visible (cr_window_get_lock_image (window)), TIMEOUT_MS);
   g_assert_false (cr_client_get_paused (client));

@@ -30,13 +30,49 @@
 #define TARGET_SECONDS 10.0
 
 static const char *const directories[] = {
-  "Core", "Device", "System", "Network", "Application", "Physical", "User", "Policy", "Metrics", "Interop",
+  "Core",
+  "Device",
+  "System",
+  "Network",
+  "Application",
+  "Physical",
+  "User",
+  "Policy",
+  "Metrics",
+  "Interop",
 };
 
 static const char *const words[] = {
-  "The", "managed", "element", "represents", "a", "logical", "device", "whose", "properties", "describe",
-  "its", "state", "and", "capabilities", "within", "the", "scope", "of", "system", "component",
-  "service", "access", "point", "that", "is", "used", "to", "configure", "monitor", "control",
+  "The",
+  "managed",
+  "element",
+  "represents",
+  "a",
+  "logical",
+  "device",
+  "whose",
+  "properties",
+  "describe",
+  "its",
+  "state",
+  "and",
+  "capabilities",
+  "within",
+  "the",
+  "scope",
+  "of",
+  "system",
+  "component",
+  "service",
+  "access",
+  "point",
+  "that",
+  "is",
+  "used",
+  "to",
+  "configure",
+  "monitor",
+  "control",
 };
 
 static double
@@ -80,8 +116,8 @@ write_file (const char *path, GString *text)
 
 typedef struct {
   char *name;
-  char *file;       /* relative to the top */
-  int parent;       /* index, or -1 */
+  char *file; /* relative to the top */
+  int parent; /* index, or -1 */
   guint depth;
   gboolean association;
 } ClassInfo;
@@ -242,7 +278,8 @@ generate (const char *root, guint n_classes)
                                  "       Values { \"Completed\", \"Not Supported\", \"Failed\", \"Job Started\", \"Vendor\" }]\n");
           g_string_append_printf (text, "   uint32 Method%u (\n      [In, Description (\"The new state\")] uint16 RequestedState,\n"
                                         "      [In, Out] %s REF Job,\n      [Out, ArrayType (\"Indexed\")] string Messages[],\n"
-                                        "      [In] datetime TimeoutPeriod);\n", i, info->name);
+                                        "      [In] datetime TimeoutPeriod);\n",
+                                  i, info->name);
         }
       g_string_append (text, "};\n");
       path = g_build_filename (root, info->file, NULL);

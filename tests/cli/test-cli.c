@@ -97,7 +97,7 @@ run_argv (Fixture *f, const char *const *args)
   return run;
 }
 
-#define RUN(f, ...) run_argv ((f), (const char *const[]) { __VA_ARGS__, NULL })
+#define RUN(f, ...) run_argv ((f), (const char *const[]){ __VA_ARGS__, NULL })
 
 static void
 assert_ok (Run *run)
@@ -696,7 +696,7 @@ test_restore_prompt (Fixture *f, gconstpointer data)
   assert_ok (run);
   assert_ok (put);
 
-  no = run_on_terminal (f, "n\n", FALSE, (const char *const[]) { "restore", backup, NULL });
+  no = run_on_terminal (f, "n\n", FALSE, (const char *const[]){ "restore", backup, NULL });
   g_assert_cmpint (no->status, ==, 1);
   /* It showed the backup and asked */
   g_assert_nonnull (strstr (no->terminal, "crc32c:"));
@@ -706,7 +706,7 @@ test_restore_prompt (Fixture *f, gconstpointer data)
   kept = RUN (f, "instance", "show", "LNX_Service.Name=\"after-backup.service\"");
   assert_ok (kept);
 
-  yes = run_on_terminal (f, "y\n", FALSE, (const char *const[]) { "restore", backup, NULL });
+  yes = run_on_terminal (f, "y\n", FALSE, (const char *const[]){ "restore", backup, NULL });
   g_assert_cmpint (yes->status, ==, 0);
   g_assert_nonnull (strstr (yes->terminal, "Restored"));
   gone = RUN (f, "instance", "show", "LNX_Service.Name=\"after-backup.service\"");
@@ -722,7 +722,7 @@ test_progress_on_terminal (Fixture *f, gconstpointer data)
   g_autoptr (TerminalRun) run = NULL;
 
   assert_ok (status);
-  run = run_on_terminal (f, NULL, TRUE, (const char *const[]) { "backup", backup, NULL });
+  run = run_on_terminal (f, NULL, TRUE, (const char *const[]){ "backup", backup, NULL });
   g_assert_cmpint (run->status, ==, 0);
   g_assert_nonnull (strstr (run->terminal, "\rBacking up 100%"));
   g_assert_nonnull (strstr (run->terminal, "/s  ETA"));
@@ -825,7 +825,7 @@ test_pause_command_terminated (Fixture *f, gconstpointer data)
   g_autofree char *rest = NULL;
 
   assert_ok (create);
-  process = start_paused (f, &err, (const char *const[]) { "pause", "--", "sleep", "600", NULL });
+  process = start_paused (f, &err, (const char *const[]){ "pause", "--", "sleep", "600", NULL });
   /* SIGTERM to cimrepoctl reaches the command, then the pause ends */
   g_subprocess_send_signal (process, SIGTERM);
   rest = read_rest (err);
@@ -848,7 +848,7 @@ test_pause_held (Fixture *f, gconstpointer data)
   g_autofree char *rest = NULL;
 
   assert_ok (create);
-  process = start_paused (f, &err, (const char *const[]) { "pause", NULL });
+  process = start_paused (f, &err, (const char *const[]){ "pause", NULL });
 
   /* A second process gets a clear error that names the holder */
   second = RUN (f, "status");

@@ -80,7 +80,7 @@ run_argv (Fixture *f, const char *const *args)
   return run;
 }
 
-#define RUN(f, ...) run_argv ((f), (const char *const[]) { __VA_ARGS__, NULL })
+#define RUN(f, ...) run_argv ((f), (const char *const[]){ __VA_ARGS__, NULL })
 
 /* Fails, after showing @text line by line as TAP comments */
 static void
@@ -493,7 +493,6 @@ test_round_trip (Fixture *f, gconstpointer data)
   dump_b = dump_namespace (f->repo_b, NS);
   g_assert_cmpuint (strlen (dump_a), >, 1000);
   g_assert_cmpstr (dump_a, ==, dump_b);
-
 }
 
 /* The default repository's sample, out and into an empty repository */

@@ -63,7 +63,7 @@ run_argv (const char *const *args)
   return run;
 }
 
-#define RUN(...) run_argv ((const char *const[]) { __VA_ARGS__, NULL })
+#define RUN(...) run_argv ((const char *const[]){ __VA_ARGS__, NULL })
 
 static void
 assert_ok (Run *run)

@@ -403,12 +403,38 @@ static void
 test_info_variant (void)
 {
   static const char *keys[] = {
-    "format-version", "repository-id", "source-path", "hostname", "created",
-    "schema-version", "namespaces", "classes", "instances", "page-size",
-    "payload-size", "block-size", "file-size", "checksum", "generator",
+    "format-version",
+    "repository-id",
+    "source-path",
+    "hostname",
+    "created",
+    "schema-version",
+    "namespaces",
+    "classes",
+    "instances",
+    "page-size",
+    "payload-size",
+    "block-size",
+    "file-size",
+    "checksum",
+    "generator",
   };
   static const char *types[] = {
-    "u", "s", "s", "s", "x", "u", "t", "t", "t", "u", "t", "u", "t", "s", "s",
+    "u",
+    "s",
+    "s",
+    "s",
+    "x",
+    "u",
+    "t",
+    "t",
+    "t",
+    "u",
+    "t",
+    "u",
+    "t",
+    "s",
+    "s",
   };
   CrBackupHeaderFields fields = default_fields;
   g_autoptr (CrBackupInfo) info = NULL;
@@ -858,7 +884,9 @@ test_not_a_backup (void)
            * refused too, with any metadata length, large or small. */
           if (sizes[i] >= 8)
             {
-              memcpy (garbage, "\x89" "CIMBAK\n", 8);
+              memcpy (garbage, "\x89"
+                               "CIMBAK\n",
+                      8);
               if (sizes[i] >= 12)
                 put_le32 (garbage + 8, 1);
               assert_refused (path, garbage, sizes[i], CR_ERROR_CORRUPT_BACKUP, NULL);
@@ -880,7 +908,9 @@ forge_header (guint32 version, const guint8 *meta, gsize meta_len)
   GByteArray *out = g_byte_array_new ();
   guint8 word[4];
 
-  g_byte_array_append (out, (const guint8 *) "\x89" "CIMBAK\n", 8);
+  g_byte_array_append (out, (const guint8 *) "\x89"
+                                             "CIMBAK\n",
+                       8);
   put_le32 (word, version);
   g_byte_array_append (out, word, 4);
   put_le32 (word, (guint32) meta_len);
@@ -945,9 +975,18 @@ static void
 test_forged_headers (void)
 {
   static const char *keys[] = {
-    "repository-id", "source-path", "hostname", "created", "schema-version",
-    "namespaces", "classes", "instances", "page-size", "payload-size",
-    "block-size", "generator",
+    "repository-id",
+    "source-path",
+    "hostname",
+    "created",
+    "schema-version",
+    "namespaces",
+    "classes",
+    "instances",
+    "page-size",
+    "payload-size",
+    "block-size",
+    "generator",
   };
   g_autoptr (CrTestDir) dir = cr_test_dir_new ();
   g_autofree char *path = cr_test_dir_file (dir, "forged.cimbak");
@@ -1046,7 +1085,8 @@ test_forged_headers (void)
 
   /* A metadata length beyond the limit. */
   {
-    guint8 fixed[20] = "\x89" "CIMBAK\n";
+    guint8 fixed[20] = "\x89"
+                       "CIMBAK\n";
 
     put_le32 (fixed + 8, 1);
     put_le32 (fixed + 12, G_MAXUINT32);

@@ -142,13 +142,13 @@ test_qualifier_round_trip (void)
   g_autoptr (CrQualifier) with_value = qualifier_string ("Description", "a \"b\"", CR_FLAVOR_TRANSLATABLE);
   g_autoptr (CrQualifier) null_value = cr_qualifier_new ("Key", NULL, CR_FLAVOR_DISABLE_OVERRIDE);
   g_autoptr (CrQualifier) array_value = cr_qualifier_new ("ValueMap", g_variant_new_parsed ("['1', '2']"),
-                                                           CR_FLAVOR_RESTRICTED | CR_FLAVOR_PROPAGATED);
+                                                          CR_FLAVOR_RESTRICTED | CR_FLAVOR_PROPAGATED);
   g_autoptr (CrQualifierType) qtype = cr_qualifier_type_new ("MaxLen", CR_CIM_TYPE_UINT32,
-                                                              g_variant_new_uint32 (0),
-                                                              CR_SCOPE_PROPERTY | CR_SCOPE_PARAMETER,
-                                                              CR_FLAVOR_DISABLE_OVERRIDE);
+                                                             g_variant_new_uint32 (0),
+                                                             CR_SCOPE_PROPERTY | CR_SCOPE_PARAMETER,
+                                                             CR_FLAVOR_DISABLE_OVERRIDE);
   g_autoptr (CrQualifierType) qtype_null = cr_qualifier_type_new ("Key", CR_CIM_TYPE_BOOLEAN, NULL,
-                                                                   CR_SCOPE_ANY, CR_FLAVOR_NONE);
+                                                                  CR_SCOPE_ANY, CR_FLAVOR_NONE);
   CrQualifier *qualifiers[] = { with_value, null_value, array_value };
   CrQualifierType *qtypes[] = { qtype, qtype_null };
   g_autoptr (GVariant) expected = NULL;
@@ -227,7 +227,7 @@ test_qualifier_hostile (void)
   g_autoptr (GError) error = NULL;
 
   assert_qualifier_rejected ("('Key', @av [])", CR_ERROR_TYPE_MISMATCH);
-  assert_qualifier_rejected ("('Key', [<true>], 0)", CR_ERROR_TYPE_MISMATCH);   /* flavor is i, not u */
+  assert_qualifier_rejected ("('Key', [<true>], 0)", CR_ERROR_TYPE_MISMATCH); /* flavor is i, not u */
   assert_qualifier_rejected ("('1Key', @av [], uint32 0)", CR_ERROR_INVALID_PARAMETER);
   assert_qualifier_rejected ("('', @av [], uint32 0)", CR_ERROR_INVALID_PARAMETER);
   assert_qualifier_rejected ("('Key', @av [], uint32 16)", CR_ERROR_INVALID_PARAMETER);
@@ -293,8 +293,8 @@ test_qualifier_list (void)
 
   g_assert_true (cr_qualifiers_get_boolean (list, "KEY"));
   g_assert_false (cr_qualifiers_get_boolean (list, "Abstract"));
-  g_assert_true (cr_qualifiers_get_boolean (list, "Association"));   /* [Association] means true */
-  g_assert_false (cr_qualifiers_get_boolean (list, "Indication"));   /* not a boolean */
+  g_assert_true (cr_qualifiers_get_boolean (list, "Association")); /* [Association] means true */
+  g_assert_false (cr_qualifiers_get_boolean (list, "Indication")); /* not a boolean */
   g_assert_false (cr_qualifiers_get_boolean (list, "Missing"));
   g_assert_false (cr_qualifiers_get_boolean (NULL, "Key"));
 

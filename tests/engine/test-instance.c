@@ -95,7 +95,7 @@ test_properties (void)
   g_assert_cmpstr (class_name, ==, "CIM_Service");
   g_assert_cmpstr (cr_instance_get_class_name (instance), ==, "CIM_Service");
   g_assert_null (cr_instance_get_path (instance));
-  assert_names (instance, (const char *const[]) { NULL });
+  assert_names (instance, (const char *const[]){ NULL });
 
   cr_instance_set_property (instance, "Name", g_variant_new_string ("sshd"));
   cr_instance_set_property (instance, "Port", g_variant_new_uint32 (22));

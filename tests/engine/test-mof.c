@@ -360,7 +360,9 @@ test_positions (void)
   assert_one_error ("class A\r\n{\r\n   uint8 X = 300;\r\n};\r\n", 3, 14, "out of range");
   assert_one_error ("class A\r{\r   uint8 X = 300;\r};\r", 3, 14, "out of range");
   /* A UTF-8 byte order mark takes no column. */
-  assert_one_error ("\xEF\xBB\xBF" "uint8 X;", 1, 1, "expected a declaration");
+  assert_one_error ("\xEF\xBB\xBF"
+                    "uint8 X;",
+                    1, 1, "expected a declaration");
   /* The first bad byte of a file that is not UTF-8. */
   assert_one_error ("class A\n{\n  string \xC3\x28;\n};", 3, 10, "not valid UTF-8");
   assert_one_error ("class A {\n};\n\n   $", 4, 4, "“$” starts an alias");
@@ -532,7 +534,8 @@ test_include_forms (void)
   g_assert_true (g_file_set_contents (top,
                                       "#pragma include (\"sub/leaf.mof\")\n"
                                       "#include (\"sub/leaf.mof\")\n"
-                                      "#pragma include (\"lib.mof\")\n", -1, NULL));
+                                      "#pragma include (\"lib.mof\")\n",
+                                      -1, NULL));
 
   compiler = compiler_for (NULL);
   cr_mof_compiler_add_include_dir (compiler, other);

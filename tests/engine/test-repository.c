@@ -64,7 +64,7 @@ test_namespaces (void)
 
   top = cr_repository_list_namespaces (repo, NULL, FALSE, &error);
   g_assert_no_error (error);
-  g_assert_cmpstrv (top, ((const char *[]) { "root", NULL }));
+  g_assert_cmpstrv (top, ((const char *[]){ "root", NULL }));
 
   /* A missing parent is an error unless asked to create it. */
   g_assert_false (cr_repository_create_namespace (repo, "root/a/b", CR_NAMESPACE_FLAGS_NONE, &error));
@@ -99,10 +99,10 @@ test_namespaces (void)
 
   all = cr_repository_list_namespaces (repo, "root", TRUE, &error);
   g_assert_no_error (error);
-  g_assert_cmpstrv (all, ((const char *[]) { "root/a", "root/a/b", "root/a/c", NULL }));
+  g_assert_cmpstrv (all, ((const char *[]){ "root/a", "root/a/b", "root/a/c", NULL }));
   children = cr_repository_list_namespaces (repo, "root", FALSE, &error);
   g_assert_no_error (error);
-  g_assert_cmpstrv (children, ((const char *[]) { "root/a", NULL }));
+  g_assert_cmpstrv (children, ((const char *[]){ "root/a", NULL }));
 
   /* Recursive delete; root stays. */
   g_assert_true (cr_repository_delete_namespace (repo, "root/a", &error));

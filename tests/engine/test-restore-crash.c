@@ -246,7 +246,7 @@ test_timed_kills (void)
       if (what == 'O')
         old++;
       else
-        new++;
+        new ++;
       g_test_message ("kill after %" G_GINT64_FORMAT " ms: %s, content %s", delay / 1000,
                       how == 'k' ? "killed" : "finished", what == 'O' ? "old" : "new");
     }

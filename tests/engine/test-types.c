@@ -144,8 +144,8 @@ test_name_valid (void)
   assert_name ("Émile", TRUE);
   assert_name ("名前", TRUE);
   assert_name ("Ωmega_2", TRUE);
-  assert_name ("e\xcc\x81t\xc3\xa9", TRUE);   /* e + combining acute */
-  assert_name ("x٣", TRUE);                    /* Arabic-Indic digit after a letter */
+  assert_name ("e\xcc\x81t\xc3\xa9", TRUE); /* e + combining acute */
+  assert_name ("x٣", TRUE);                 /* Arabic-Indic digit after a letter */
   assert_name (longest, TRUE);
 
   assert_name (NULL, FALSE);
@@ -153,14 +153,14 @@ test_name_valid (void)
   assert_name (too_long, FALSE);
   assert_name ("1abc", FALSE);
   assert_name ("٣x", FALSE);
-  assert_name ("\xcc\x81x", FALSE);            /* a combining mark first */
+  assert_name ("\xcc\x81x", FALSE); /* a combining mark first */
   assert_name ("a-b", FALSE);
   assert_name ("a b", FALSE);
   assert_name ("a.b", FALSE);
   assert_name ("a\"", FALSE);
   assert_name ("a\n", FALSE);
   assert_name ("\xff\xfe", FALSE);
-  assert_name ("a\xf0\x9d\x90\x80", FALSE);    /* a letter beyond U+FFEF */
+  assert_name ("a\xf0\x9d\x90\x80", FALSE); /* a letter beyond U+FFEF */
 
   /* The limit counts characters, not bytes. */
   for (int i = 0; i < CR_MAX_NAME_CHARS; i++)
@@ -272,7 +272,7 @@ test_check_strings (void)
 
   assert_check (CR_CIM_TYPE_CHAR16, g_variant_new_string ("a"), 0);
   assert_check (CR_CIM_TYPE_CHAR16, g_variant_new_string ("é"), 0);
-  assert_check (CR_CIM_TYPE_CHAR16, g_variant_new_string ("\xef\xbf\xbf"), 0);          /* U+FFFF */
+  assert_check (CR_CIM_TYPE_CHAR16, g_variant_new_string ("\xef\xbf\xbf"), 0); /* U+FFFF */
   assert_check (CR_CIM_TYPE_CHAR16, g_variant_new_string (""), CR_ERROR_INVALID_PARAMETER);
   assert_check (CR_CIM_TYPE_CHAR16, g_variant_new_string ("ab"), CR_ERROR_INVALID_PARAMETER);
   assert_check (CR_CIM_TYPE_CHAR16, g_variant_new_string ("\xf0\x90\x80\x80"), CR_ERROR_INVALID_PARAMETER); /* U+10000 */
@@ -301,9 +301,9 @@ test_datetime (void)
   assert_datetime ("20240229123045.123456+060", TRUE);
   assert_datetime ("20231231235959.999999-720", TRUE);
   assert_datetime ("00010101000000.000000+000", TRUE);
-  assert_datetime ("20000229000000.000000+000", TRUE);   /* 2000 is a leap year */
+  assert_datetime ("20000229000000.000000+000", TRUE); /* 2000 is a leap year */
   assert_datetime ("20230229000000.000000+000", FALSE);
-  assert_datetime ("19000229000000.000000+000", FALSE);  /* 1900 is not */
+  assert_datetime ("19000229000000.000000+000", FALSE); /* 1900 is not */
   assert_datetime ("20230431000000.000000+000", FALSE);
   assert_datetime ("20231301000000.000000+000", FALSE);
   assert_datetime ("20230001000000.000000+000", FALSE);
@@ -327,13 +327,13 @@ test_datetime (void)
   assert_datetime ("20240101123045.123***-000", TRUE);
   assert_datetime ("2024**********.******+000", TRUE);
   assert_datetime ("**************.******+000", TRUE);
-  assert_datetime ("20241*********.******+000", TRUE);   /* a month 10-12 */
-  assert_datetime ("20242*********.******+000", FALSE);  /* no month 20-29 */
-  assert_datetime ("2024010112*0**.******+000", FALSE);  /* a digit after an asterisk */
+  assert_datetime ("20241*********.******+000", TRUE);  /* a month 10-12 */
+  assert_datetime ("20242*********.******+000", FALSE); /* no month 20-29 */
+  assert_datetime ("2024010112*0**.******+000", FALSE); /* a digit after an asterisk */
   assert_datetime ("20240101******.123456+000", FALSE);
-  assert_datetime ("20240101000000.000000+***", FALSE);  /* never in the offset */
+  assert_datetime ("20240101000000.000000+***", FALSE); /* never in the offset */
   assert_datetime ("2024010123****.******+000", TRUE);
-  assert_datetime ("202401013*****.******+000", FALSE);  /* no hour 30-39 */
+  assert_datetime ("202401013*****.******+000", FALSE); /* no hour 30-39 */
 
   /* Intervals */
   assert_datetime ("00000000000000.000000:000", TRUE);
