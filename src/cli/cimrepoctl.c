@@ -145,8 +145,13 @@ cr_cli_open (CrCli *cli, GError **error)
   if (cli->system && !cli->no_interactive && cli->agent == NULL)
     cli->agent = cr_cli_agent_register ();
   if (cli->system || cli->session)
-    cli->client = cr_client_new_remote_sync (cli->system ? CR_CLIENT_MODE_SYSTEM : CR_CLIENT_MODE_SESSION, NULL,
-                                             error);
+    {
+      cli->client = cr_client_new_remote_sync (cli->system ? CR_CLIENT_MODE_SYSTEM : CR_CLIENT_MODE_SESSION, NULL,
+                                               error);
+      /* polkit asks only where someone can answer */
+      if (cli->client != NULL)
+        cr_client_set_interactive (cli->client, !cli->no_interactive && isatty (STDIN_FILENO));
+    }
   else
     cli->client = cr_client_new_local_sync (cli->repository, NULL, error);
   return cli->client;

@@ -178,6 +178,14 @@ remote_error_convert (RemoteBackend *self, GError **error)
     }
 }
 
+/* Any thread: what the client allows */
+static GDBusCallFlags
+call_flags (RemoteBackend *self)
+{
+  return cr_client_get_interactive (self->parent.client) ? G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION
+                                                         : G_DBUS_CALL_FLAGS_NONE;
+}
+
 /* State */
 
 /* D-Bus thread: the mirror follows the proxy; the client gets it once
@@ -381,8 +389,7 @@ job_cancel_idle (gpointer data)
   RemoteBackend *self = cancel->backend;
 
   g_dbus_connection_call (self->bus, g_dbus_proxy_get_name (G_DBUS_PROXY (self->repository)), cancel->path,
-                          JOB_INTERFACE, "Cancel", NULL, G_VARIANT_TYPE ("()"),
-                          G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION, CALL_TIMEOUT, NULL,
+                          JOB_INTERFACE, "Cancel", NULL, G_VARIANT_TYPE ("()"), call_flags (self), CALL_TIMEOUT, NULL,
                           job_cancel_done_cb, NULL);
   return G_SOURCE_REMOVE;
 }
@@ -606,7 +613,7 @@ send_call (GTask *task)
   RemoteBackend *self = call->backend;
   GCancellable *cancellable = g_task_get_cancellable (task);
   const char *name = g_dbus_proxy_get_name (G_DBUS_PROXY (self->repository));
-  const GDBusCallFlags flags = G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION;
+  const GDBusCallFlags flags = call_flags (self);
 
   if (call->namespace_ != NULL)
     {

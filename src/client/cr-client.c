@@ -197,6 +197,8 @@ struct _CrClient {
   GQueue events;
   GSource *events_source;
   GThread *attach_thread;
+
+  gint interactive; /* atomic: read by backends in any thread */
 };
 
 G_DEFINE_FINAL_TYPE (CrClient, cr_client, G_TYPE_OBJECT)
@@ -368,6 +370,7 @@ cr_client_init (CrClient *self)
 {
   g_mutex_init (&self->lock);
   g_queue_init (&self->events);
+  self->interactive = TRUE;
 }
 
 /* State from the backend */
@@ -813,6 +816,31 @@ cr_client_new_remote_sync (CrClientMode mode, GCancellable *cancellable, GError 
   client_new_remote (mode, context, cancellable, sync_call_done_cb, &sync);
   result = sync_call_wait (&sync);
   return cr_client_new_finish (result, error);
+}
+
+/**
+ * cr_client_set_interactive:
+ * @interactive: whether calls may ask the user to authenticate
+ *
+ * Whether calls to the service carry D-Bus's
+ * ALLOW_INTERACTIVE_AUTHORIZATION, so that polkit may ask the user for a
+ * password (through the desktop's agent, or one the caller registered)
+ * rather than refuse. %TRUE by default; a caller with nobody to ask, such
+ * as a command-line tool without a terminal, turns it off. Nothing to do
+ * in local mode. Any thread.
+ */
+void
+cr_client_set_interactive (CrClient *self, gboolean interactive)
+{
+  g_return_if_fail (CR_IS_CLIENT (self));
+  g_atomic_int_set (&self->interactive, interactive ? TRUE : FALSE);
+}
+
+gboolean
+cr_client_get_interactive (CrClient *self)
+{
+  g_return_val_if_fail (CR_IS_CLIENT (self), FALSE);
+  return g_atomic_int_get (&self->interactive);
 }
 
 /* State */

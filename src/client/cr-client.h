@@ -109,6 +109,9 @@ CrClient *cr_client_new_remote_sync (CrClientMode mode, GCancellable *cancellabl
 char *cr_client_get_default_path (void);
 gboolean cr_client_populate_sample (CrClient *self, GCancellable *cancellable, GError **error);
 
+void cr_client_set_interactive (CrClient *self, gboolean interactive);
+gboolean cr_client_get_interactive (CrClient *self);
+
 /* State */
 CrClientMode cr_client_get_mode (CrClient *self);
 const char *cr_client_get_location (CrClient *self);

@@ -239,9 +239,14 @@ def check_cli(bus, root, source):
     assert "0x80041003" in text, text
     assert root.prop("Id") == repo_id
     assert root.prop("ConnectionCount") == 1
-    # Without a terminal, or with --no-interactive, nobody asks.
-    result = run("--no-interactive", "restore", "--force", source)
+    # With --no-interactive, even on a terminal, or without a terminal,
+    # nobody asks.
+    status, text = bus.run_as_nobody_on_terminal([cli, "--system", "--no-interactive", "restore", "--force", source],
+                                                 "Password:", "not-the-password\n")
+    assert status == 1 and "AUTHENTICATING" not in text and "0x80041003" in text, (status, text)
+    result = run("restore", "--force", source)
     assert result.returncode == 1 and "no authentication agent" in result.stderr, result.stderr
+    assert root.prop("Id") == repo_id
 
     # Writes need org.cimrepo.modify, which nobody lacks.
     result = run("namespace", "create", "root/cli")
