@@ -731,6 +731,7 @@ test_backup_responsive (void)
   g_autoptr (GFile) file = g_file_new_for_path (target);
   g_autoptr (CrBackupInfo) info = NULL;
   Watchdog watchdog = { 0 };
+  Watchdog idle = { 0 };
   CrWindow *window;
   guint source;
   GStatBuf st;
@@ -740,14 +741,22 @@ test_backup_responsive (void)
   g_assert_cmpint (st.st_size, >, 60 * 1024 * 1024);
   window = new_window (client);
 
+  /* The machine's own noise first: the same watchdog on the idle window.
+   * A shared, loaded machine alone can delay a tick by tens of ms; a
+   * main loop that waited for the backup would stall for its duration. */
+  source = g_timeout_add (10, watchdog_cb, &idle);
+  WAIT_UNTIL (idle.ticks >= 50, TIMEOUT_MS);
+  g_source_remove (source);
+
   source = g_timeout_add (10, watchdog_cb, &watchdog);
   cr_window_backup_to_file (window, file);
   WAIT_UNTIL (!cr_window_get_busy (window), TIMEOUT_MS);
   g_source_remove (source);
 
-  g_test_message ("%u ticks, the longest gap %" G_GINT64_FORMAT " ms", watchdog.ticks, watchdog.max_gap / 1000);
+  g_test_message ("%u ticks, the longest gap %" G_GINT64_FORMAT " ms (idle: %" G_GINT64_FORMAT " ms)",
+                  watchdog.ticks, watchdog.max_gap / 1000, idle.max_gap / 1000);
   g_assert_cmpuint (watchdog.ticks, >, 2);
-  g_assert_cmpint (watchdog.max_gap, <, 100 * 1000);
+  g_assert_cmpint (watchdog.max_gap, <, 100 * 1000 + idle.max_gap);
   g_assert_cmpfloat (cr_window_get_progress_fraction (window), ==, 1.0);
   g_assert_null (cr_window_get_error_dialog (window));
   info = cr_client_verify_backup_sync (client, file, NULL, NULL, NULL, &error);
