@@ -1214,6 +1214,69 @@ cr_class_validate (CrClass *klass, GError **error)
   return TRUE;
 }
 
+static int
+compare_qualifiers (gconstpointer a, gconstpointer b)
+{
+  const CrQualifier *qa = *(const CrQualifier *const *) a;
+  const CrQualifier *qb = *(const CrQualifier *const *) b;
+
+  return g_ascii_strcasecmp (qa->name, qb->name);
+}
+
+/* @klass's qualifier lists, each in name order */
+static void
+sort_qualifiers (CrClass *klass)
+{
+  g_ptr_array_sort (klass->qualifiers, compare_qualifiers);
+  for (guint i = 0; i < klass->properties->len; i++)
+    g_ptr_array_sort (((CrProperty *) g_ptr_array_index (klass->properties, i))->qualifiers, compare_qualifiers);
+  for (guint i = 0; i < klass->methods->len; i++)
+    {
+      CrMethod *method = g_ptr_array_index (klass->methods, i);
+
+      g_ptr_array_sort (method->qualifiers, compare_qualifiers);
+      for (guint j = 0; j < method->parameters->len; j++)
+        g_ptr_array_sort (((CrParameter *) g_ptr_array_index (method->parameters, j))->qualifiers,
+                          compare_qualifiers);
+    }
+}
+
+/* A copy of @klass with its qualifiers in name order */
+static CrClass *
+copy_sorted (CrClass *klass)
+{
+  g_autoptr (GVariant) v = g_variant_ref_sink (cr_class_to_variant (klass));
+  CrClass *copy = cr_class_new_from_variant (v, NULL);
+
+  g_assert (copy != NULL); /* the form of a valid class */
+  sort_qualifiers (copy);
+  return copy;
+}
+
+/**
+ * cr_class_equal:
+ *
+ * Whether @a and @b declare the same class. The order of qualifiers
+ * means nothing in CIM, so it does not count here: a class exported as
+ * MOF and read back equals the one it came from. The order of
+ * properties, methods and parameters does count.
+ */
+gboolean
+cr_class_equal (CrClass *a, CrClass *b)
+{
+  g_autoptr (CrClass) sa = NULL;
+  g_autoptr (CrClass) sb = NULL;
+  g_autoptr (GVariant) va = NULL;
+  g_autoptr (GVariant) vb = NULL;
+
+  g_return_val_if_fail (CR_IS_CLASS (a) && CR_IS_CLASS (b), FALSE);
+  sa = copy_sorted (a);
+  sb = copy_sorted (b);
+  va = g_variant_ref_sink (cr_class_to_variant (sa));
+  vb = g_variant_ref_sink (cr_class_to_variant (sb));
+  return g_variant_equal (va, vb);
+}
+
 /**
  * cr_class_to_variant:
  * @klass: a #CrClass

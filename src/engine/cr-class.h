@@ -143,6 +143,7 @@ gboolean cr_class_is_abstract (CrClass *klass);
 
 gboolean cr_class_validate (CrClass *klass, GError **error);
 GVariant *cr_class_to_variant (CrClass *klass);
+gboolean cr_class_equal (CrClass *a, CrClass *b);
 CrClass *cr_class_new_from_variant (GVariant *variant, GError **error);
 
 CrClass *cr_class_resolve (CrClass *local,

@@ -722,7 +722,13 @@ cr_store_checkpoint_full (CrStore *store, GError **error)
       cr_store_set_sqlite_error (error, NULL, rc, _("Could not write the repository's log into its file"));
       return FALSE;
     }
-  if (n_log < 0 || n_ckpt < n_log)
+  if (n_log < 0)
+    {
+      g_set_error_literal (error, CR_ERROR, CR_ERROR_BUSY,
+                           _("The repository's log could not be copied back: SQLite did not report it; try again"));
+      return FALSE;
+    }
+  if (n_ckpt < n_log)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_BUSY,
                    g_dngettext (GETTEXT_PACKAGE,
@@ -1810,9 +1816,7 @@ put_class_txn (CrStore *store, CrDb *db, const char *ns, CrClass *local, CrPutFl
 
   if (old != NULL)
     {
-      g_autoptr (GVariant) old_v = g_variant_ref_sink (cr_class_to_variant (old));
-
-      if (g_variant_equal (old_v, v))
+      if (cr_class_equal (old, local))
         {
           if (db->txn_classes != NULL)
             g_hash_table_replace (db->txn_classes, class_cache_key (ns_id, key), g_object_ref (resolved));

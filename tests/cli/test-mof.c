@@ -526,8 +526,9 @@ test_round_trip_sample (Fixture *f, gconstpointer data)
   /* Into the repository it came from: nothing to change */
   again = RUN (f, "mof", "import", "sample.mof");
   assert_ok (again);
-  assert_contains (again->out, " 0 created, 0 updated, ");
-  g_assert_null (strstr (again->out, " created, 1 updated"));
+  assert_contains (again->out, "  Qualifier types: 0 created, 0 updated, ");
+  assert_contains (again->out, "  Classes: 0 created, 0 updated, ");
+  assert_contains (again->out, "  Instances: 0 created, 0 updated, ");
 }
 
 /* Named classes: those, with their instances, and what they need to

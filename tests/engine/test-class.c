@@ -1272,6 +1272,35 @@ test_validate_size (void)
   g_assert_nonnull (strstr (error->message, "more than the limit"));
 }
 
+/* The order of qualifiers means nothing; the rest of a class does */
+static void
+test_equal (void)
+{
+  g_autoptr (CrClass) a = cr_class_new ("Test_Equal", NULL);
+  g_autoptr (CrClass) b = cr_class_new ("Test_Equal", NULL);
+  g_autoptr (CrClass) c = cr_class_new ("Test_Equal", NULL);
+  CrProperty *pa = cr_property_new ("Name", CR_CIM_TYPE_STRING);
+  CrProperty *pb = cr_property_new ("Name", CR_CIM_TYPE_STRING);
+
+  cr_class_add_qualifier (a, cr_qualifier_new ("Abstract", g_variant_new_boolean (TRUE), CR_FLAVOR_RESTRICTED));
+  cr_class_add_qualifier (a, cr_qualifier_new ("Description", g_variant_new_string ("d"), CR_FLAVOR_NONE));
+  cr_class_add_qualifier (b, cr_qualifier_new ("Description", g_variant_new_string ("d"), CR_FLAVOR_NONE));
+  cr_class_add_qualifier (b, cr_qualifier_new ("Abstract", g_variant_new_boolean (TRUE), CR_FLAVOR_RESTRICTED));
+  g_ptr_array_add (pa->qualifiers, cr_qualifier_new ("Key", g_variant_new_boolean (TRUE), CR_FLAVOR_NONE));
+  g_ptr_array_add (pa->qualifiers, cr_qualifier_new ("MaxLen", g_variant_new_uint32 (8), CR_FLAVOR_NONE));
+  g_ptr_array_add (pb->qualifiers, cr_qualifier_new ("MaxLen", g_variant_new_uint32 (8), CR_FLAVOR_NONE));
+  g_ptr_array_add (pb->qualifiers, cr_qualifier_new ("Key", g_variant_new_boolean (TRUE), CR_FLAVOR_NONE));
+  cr_class_add_property (a, pa);
+  cr_class_add_property (b, pb);
+  g_assert_true (cr_class_equal (a, b));
+  g_assert_true (cr_class_equal (b, a));
+
+  /* A value differs */
+  cr_class_add_qualifier (c, cr_qualifier_new ("Description", g_variant_new_string ("other"), CR_FLAVOR_NONE));
+  cr_class_add_qualifier (c, cr_qualifier_new ("Abstract", g_variant_new_boolean (TRUE), CR_FLAVOR_RESTRICTED));
+  g_assert_false (cr_class_equal (a, c));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1293,5 +1322,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cimrepo/class/resolve-association", test_resolve_association);
   g_test_add_func ("/cimrepo/class/get-local", test_get_local);
   g_test_add_func ("/cimrepo/class/validate-size", test_validate_size);
+  g_test_add_func ("/cimrepo/class/equal", test_equal);
   return g_test_run ();
 }
