@@ -714,6 +714,22 @@ static const Command commands[] = {
   { "mof export", "[CLASS…] [--output FILE]", N_("Write classes and instances as MOF"), cr_cli_cmd_mof_export },
 };
 
+/* The commands (of @group: "mof", or all), one line each */
+static void
+append_commands (GString *out, const char *group)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *usage = g_strdup_printf ("%s %s", commands[i].name, commands[i].parameters);
+
+      if (group != NULL && !(g_str_has_prefix (commands[i].name, group) && commands[i].name[strlen (group)] == ' '))
+        continue;
+      /* Padded by characters, not bytes: the usage may hold "…" */
+      g_string_append_printf (out, "  %s%*s %s\n", usage, (int) MAX (0, 44 - g_utf8_strlen (usage, -1)), "",
+                              _(commands[i].summary));
+    }
+}
+
 static char *
 commands_summary (void)
 {
@@ -721,14 +737,7 @@ commands_summary (void)
                                             "and look at its namespaces, classes and instances."));
 
   g_string_append_printf (out, "\n\n%s\n", _("Commands:"));
-  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    {
-      g_autofree char *usage = g_strdup_printf ("%s %s", commands[i].name, commands[i].parameters);
-
-      /* Padded by characters, not bytes: the usage may hold "…" */
-      g_string_append_printf (out, "  %s%*s %s\n", usage, (int) MAX (0, 44 - g_utf8_strlen (usage, -1)), "",
-                              _(commands[i].summary));
-    }
+  append_commands (out, NULL);
   g_string_append (out, _("\nClass and instance commands take --namespace NS (default: root/cimv2).\n"
                           "“cimrepoctl COMMAND --help” describes a command."));
   return g_string_free (g_steal_pointer (&out), FALSE);
@@ -847,6 +856,15 @@ main (int argc, char **argv)
     {
       if (is_command_group (argv[1]))
         {
+          if (argc >= 3 && (g_str_equal (argv[2], "--help") || g_str_equal (argv[2], "-h")))
+            {
+              g_autoptr (GString) out = g_string_new (NULL);
+
+              g_string_append_printf (out, "%s\n", _("Commands:"));
+              append_commands (out, argv[1]);
+              g_print ("%s", out->str);
+              return CR_CLI_EXIT_OK;
+            }
           if (argc < 3)
             return cr_cli_usage_error (&cli, _("“%s” needs a subcommand"), argv[1]);
           return cr_cli_usage_error (&cli, _("Unknown command “%s %s”"), argv[1], argv[2]);

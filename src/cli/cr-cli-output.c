@@ -303,11 +303,14 @@ cr_cli_format_counts (guint64 namespaces, guint64 classes, guint64 instances)
 void
 cr_cli_print_field (const char *label, const char *value)
 {
+  /* Translators: a field's label and its colon, "Repository:"; a
+   * language that puts a space before the colon says so here */
+  g_autofree char *labelled = g_strdup_printf (_("%s:"), label);
   /* Labels are translated: align on the longest in any language by
    * padding to a fixed column. */
-  glong pad = 21 - g_utf8_strlen (label, -1);
+  glong pad = 22 - g_utf8_strlen (labelled, -1);
 
-  g_print ("%s:%*s%s\n", label, (int) MAX (pad, 1), "", value);
+  g_print ("%s%*s%s\n", labelled, (int) MAX (pad, 1), "", value);
 }
 
 void

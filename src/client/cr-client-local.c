@@ -457,7 +457,7 @@ method_resume (LocalBackend *self, GVariant *args, Call *call, GCancellable *can
 
       if (holder != NULL)
         g_set_error (error, CR_ERROR, CR_ERROR_INVALID_OPERATION,
-                     _("The repository was paused by %s; only it can resume it"), holder);
+                     _("The repository has been paused by %s; only they can resume it"), holder);
       else
         g_set_error_literal (error, CR_ERROR, CR_ERROR_INVALID_OPERATION, _("The repository is not paused"));
       return NULL;

@@ -152,7 +152,7 @@ remote_error_convert (RemoteBackend *self, GError **error)
 
       e->domain = CR_ERROR;
       e->code = CR_ERROR_SHUTTING_DOWN;
-      /* TRANSLATORS: %s is "cimrepod" or "cimrepod --session", then the bus's own message */
+      /* Translators: %s is "cimrepod" or "cimrepod --session", then the bus's own message */
       e->message = g_strdup_printf (_("The %s service is gone (%s); nothing more was done. Start it again and retry."),
                                     service, detail);
     }

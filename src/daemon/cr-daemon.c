@@ -1270,9 +1270,10 @@ read_import_batch (int fd, GError **error)
   variant = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (CR_IMPORT_BATCH_VARIANT_TYPE), bytes, FALSE));
   if (!g_variant_is_normal_form (variant) || !variant_depth_ok (variant, 0))
     {
-      g_set_error_literal (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
-                           _("The file does not hold a batch to import (a serialized a(suv) GVariant in normal form, "
-                             "nested at most 32 levels)"));
+      g_set_error (error, CR_ERROR, CR_ERROR_INVALID_PARAMETER,
+                   _("The file does not hold a batch to import (a serialized a(suv) GVariant in normal form, "
+                     "nested at most %u levels)"),
+                   (guint) MAX_ARGS_DEPTH);
       return NULL;
     }
   return cr_import_batch_new_from_variant (variant, error);
@@ -1920,7 +1921,7 @@ handle_resume (CrRepository1 *iface, GDBusMethodInvocation *invocation, CrDaemon
       /* U2, then U1 */
       if (holder != NULL)
         g_dbus_method_invocation_return_error (invocation, CR_ERROR, CR_ERROR_INVALID_OPERATION,
-                                               _("The repository is paused by %s; only they can resume it"), holder);
+                                               _("The repository has been paused by %s; only they can resume it"), holder);
       else
         g_dbus_method_invocation_return_error_literal (invocation, CR_ERROR, CR_ERROR_INVALID_OPERATION,
                                                        _("The repository is not paused"));

@@ -187,6 +187,7 @@ test_help (Fixture *f, gconstpointer data)
   g_autoptr (Run) run = RUN (f, "--help");
   g_autoptr (Run) help = RUN (f, "help");
   g_autoptr (Run) command_help = RUN (f, "restore", "--help");
+  g_autoptr (Run) group_help = RUN (f, "class", "--help");
 
   assert_ok (run);
   for (guint i = 0; commands[i] != NULL; i++)
@@ -200,6 +201,11 @@ test_help (Fixture *f, gconstpointer data)
   g_assert_cmpstr (help->out, ==, run->out);
   assert_ok (command_help);
   g_assert_nonnull (strstr (command_help->out, "--force"));
+  /* A group's help lists its commands, and only those */
+  assert_ok (group_help);
+  g_assert_nonnull (strstr (group_help->out, "class list"));
+  g_assert_nonnull (strstr (group_help->out, "class show"));
+  g_assert_null (strstr (group_help->out, "instance"));
   /* --help creates no repository */
   g_assert_false (g_file_test (f->repository, G_FILE_TEST_EXISTS));
 }
