@@ -90,7 +90,7 @@ typedef struct {
   guint job_properties_id;
   GHashTable *connections; /* casefolded namespace → object path */
   GHashTable *jobs;        /* job path → GTask of the call waiting for it */
-  GHashTable *early_ends;  /* job path → (bss) Completed before the call's answer */
+  GHashTable *opening;     /* casefolded namespace → GPtrArray of GTasks waiting for OpenNamespace */
 
   GMutex lock;
   gboolean attached;
@@ -108,6 +108,7 @@ typedef struct {
   CrClientProgress *progress;
   char *namespace_;
   gboolean retried;
+  char *connection_path; /* the Connection1 the call went to */
   char *job_path;
   guint64 bytes_done;
   guint64 bytes_total;
@@ -121,6 +122,7 @@ call_free (Call *call)
   g_clear_pointer (&call->progress, cr_client_progress_unref);
   g_free (call->namespace_);
   g_free (call->job_path);
+  g_free (call->connection_path);
   g_free (call->method);
   g_free (call);
 }
@@ -277,6 +279,16 @@ remote_attach (CrClientBackend *backend)
   g_mutex_unlock (&self->lock);
 }
 
+/* Whether a signal comes from the service that owns its name now: not
+ * from an instance that has since exited, nor from anyone else */
+static gboolean
+from_service (RemoteBackend *self, const char *sender)
+{
+  g_autofree char *owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (self->repository));
+
+  return owner != NULL && g_strcmp0 (sender, owner) == 0;
+}
+
 /* Jobs */
 
 static void
@@ -311,17 +323,12 @@ job_completed_cb (GDBusConnection *bus, const char *sender, const char *path, co
   gboolean success;
   const char *error_name, *message;
 
-  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(bss)")))
+  /* The service answers Backup and Restore before the job can end, so a
+   * job's Completed never comes before the answer that names it: what
+   * matches no call of ours is another client's. */
+  if (!from_service (self, sender) || !g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(bss)")) ||
+      !g_hash_table_steal_extended (self->jobs, path, (gpointer *) &key, (gpointer *) &task))
     return;
-  if (!g_hash_table_steal_extended (self->jobs, path, (gpointer *) &key, (gpointer *) &task))
-    {
-      /* Before the answer that names it, or another client's job. Kept
-       * until an answer claims it; other clients' ends are few, and
-       * dropped with the backend. */
-      if (g_hash_table_size (self->early_ends) < 64)
-        g_hash_table_insert (self->early_ends, g_strdup (path), g_variant_ref (parameters));
-      return;
-    }
   g_variant_get (parameters, "(b&s&s)", &success, &error_name, &message);
   job_return (task, success, error_name, message);
 }
@@ -335,7 +342,7 @@ job_properties_cb (GDBusConnection *bus, const char *sender, const char *path, c
   GTask *task = g_hash_table_lookup (self->jobs, path);
   Call *call;
 
-  if (task == NULL || !g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(sa{sv}as)")))
+  if (task == NULL || !from_service (self, sender) || !g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(sa{sv}as)")))
     return;
   call = g_task_get_task_data (task);
   changed = g_variant_get_child_value (parameters, 1);
@@ -439,8 +446,6 @@ job_started_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GTask) task = user_data;
   Call *call = g_task_get_task_data (task);
   RemoteBackend *self = call->backend;
-  g_autoptr (GVariant) early = NULL;
-  g_autofree char *early_key = NULL;
   GError *error = NULL;
   g_autoptr (GVariant) reply =
     g_dbus_connection_call_with_unix_fd_list_finish (G_DBUS_CONNECTION (source), NULL, result, &error);
@@ -451,15 +456,6 @@ job_started_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   g_variant_get (reply, "(o)", &call->job_path);
-  if (g_hash_table_steal_extended (self->early_ends, call->job_path, (gpointer *) &early_key, (gpointer *) &early))
-    {
-      gboolean success;
-      const char *error_name, *message;
-
-      g_variant_get (early, "(b&s&s)", &success, &error_name, &message);
-      job_return (task, success, error_name, message);
-      return;
-    }
   g_hash_table_insert (self->jobs, g_strdup (call->job_path), g_object_ref (task));
   /* Called at once if already cancelled */
   if (g_task_get_cancellable (task) != NULL)
@@ -513,11 +509,13 @@ connection_call_done_cb (GObject *source, GAsyncResult *result, gpointer user_da
        g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD)))
     {
       /* A restore closed the connection between our lookup and the
-       * call: once more, on a new one. */
+       * call: once more, on a new one (unless another call has already
+       * opened one). */
       g_autofree char *key = g_utf8_casefold (call->namespace_, -1);
 
       g_clear_error (&error);
-      g_hash_table_remove (call->backend->connections, key);
+      if (g_strcmp0 (g_hash_table_lookup (call->backend->connections, key), call->connection_path) == 0)
+        g_hash_table_remove (call->backend->connections, key);
       call->retried = TRUE;
       send_call (g_steal_pointer (&task));
       return;
@@ -525,23 +523,59 @@ connection_call_done_cb (GObject *source, GAsyncResult *result, gpointer user_da
   call_return (task, reply, error);
 }
 
+typedef struct {
+  RemoteBackend *backend;
+  char *key; /* the casefolded namespace */
+} OpenData;
+
+static void
+open_data_free (OpenData *data)
+{
+  g_free (data->key);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OpenData, open_data_free)
+
+/* OpenNamespace answered: every call that waited for it goes on, on the
+ * new connection or with the error. There is one OpenNamespace per
+ * namespace at a time, never cancelled half-way, so that the service
+ * holds no connection that nobody uses. */
 static void
 namespace_opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GTask) task = user_data;
-  Call *call = g_task_get_task_data (task);
-  GError *error = NULL;
+  g_autoptr (OpenData) data = user_data;
+  RemoteBackend *self = data->backend;
+  g_autoptr (GError) error = NULL;
   g_autoptr (GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
-  const char *path;
+  g_autoptr (GPtrArray) waiting = NULL;
+  g_autofree char *stolen_key = NULL;
 
-  if (reply == NULL)
+  g_hash_table_steal_extended (self->opening, data->key, (gpointer *) &stolen_key, (gpointer *) &waiting);
+  if (reply != NULL)
     {
-      call_return (task, NULL, error);
-      return;
+      const char *path;
+
+      g_variant_get (reply, "(&o)", &path);
+      g_hash_table_replace (self->connections, g_strdup (data->key), g_strdup (path));
     }
-  g_variant_get (reply, "(&o)", &path);
-  g_hash_table_replace (call->backend->connections, g_utf8_casefold (call->namespace_, -1), g_strdup (path));
-  send_call (g_steal_pointer (&task));
+  for (guint i = 0; waiting != NULL && i < waiting->len; i++)
+    {
+      GTask *task = g_object_ref (g_ptr_array_index (waiting, i));
+      GError *task_error = NULL;
+
+      if (reply == NULL)
+        task_error = g_error_copy (error);
+      else
+        cr_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &task_error);
+      if (task_error != NULL)
+        {
+          call_return (task, NULL, task_error);
+          g_object_unref (task);
+        }
+      else
+        send_call (task);
+    }
 }
 
 static void
@@ -605,6 +639,40 @@ service_running (RemoteBackend *self)
   return owner != NULL;
 }
 
+/* The methods that change the repository. Once sent, a call waits for
+ * its answer whatever its cancellable says: the service does not stop
+ * it half-way, so the caller must hear whether it happened. */
+static gboolean
+is_write (const char *method)
+{
+  static const char *const writes[] = {
+    "CreateNamespace",
+    "DeleteNamespace",
+    "Import",
+    "PutQualifierType",
+    "PutClass",
+    "DeleteClass",
+    "PutInstance",
+    "DeleteInstance",
+    "Resume",
+    NULL,
+  };
+
+  return g_strv_contains (writes, method);
+}
+
+static void
+open_namespace (RemoteBackend *self, const char *namespace_, const char *key)
+{
+  OpenData *data = g_new0 (OpenData, 1);
+
+  data->backend = self;
+  data->key = g_strdup (key);
+  g_dbus_connection_call (self->bus, g_dbus_proxy_get_name (G_DBUS_PROXY (self->repository)), REPOSITORY_PATH,
+                          REPOSITORY_INTERFACE, "OpenNamespace", g_variant_new ("(s)", namespace_),
+                          G_VARIANT_TYPE ("(o)"), call_flags (self), CALL_TIMEOUT, NULL, namespace_opened_cb, data);
+}
+
 /* D-Bus thread; @task (transfer full) */
 static void
 send_call (GTask *task)
@@ -621,13 +689,26 @@ send_call (GTask *task)
       const char *path = g_hash_table_lookup (self->connections, key);
 
       if (path == NULL)
-        g_dbus_connection_call (self->bus, name, REPOSITORY_PATH, REPOSITORY_INTERFACE, "OpenNamespace",
-                                g_variant_new ("(s)", call->namespace_), G_VARIANT_TYPE ("(o)"), flags,
-                                CALL_TIMEOUT, cancellable, namespace_opened_cb, task);
+        {
+          GPtrArray *waiting = g_hash_table_lookup (self->opening, key);
+
+          if (waiting == NULL)
+            {
+              waiting = g_ptr_array_new_with_free_func (g_object_unref);
+              g_hash_table_insert (self->opening, g_strdup (key), waiting);
+              open_namespace (self, call->namespace_, key);
+            }
+          g_ptr_array_add (waiting, task);
+        }
       else
-        g_dbus_connection_call (self->bus, name, path, CONNECTION_INTERFACE, call->method,
-                                drop_namespace (call->args), NULL, flags, CALL_TIMEOUT, cancellable,
-                                connection_call_done_cb, task);
+        {
+          g_free (call->connection_path);
+          call->connection_path = g_strdup (path);
+          /* A write, once sent, is not cancelled: its caller hears what it did */
+          g_dbus_connection_call (self->bus, name, path, CONNECTION_INTERFACE, call->method,
+                                  drop_namespace (call->args), NULL, flags, CALL_TIMEOUT,
+                                  is_write (call->method) ? NULL : cancellable, connection_call_done_cb, task);
+        }
     }
   else if (g_str_equal (call->method, "Backup") || g_str_equal (call->method, "Restore"))
     {
@@ -665,9 +746,10 @@ send_call (GTask *task)
           g_object_unref (task);
           return;
         }
+      /* Not cancellable once sent: its caller hears what it did */
       g_dbus_connection_call_with_unix_fd_list (self->bus, name, REPOSITORY_PATH, REPOSITORY_INTERFACE, "Import",
                                                 g_variant_new ("(hb)", 0, dry_run), G_VARIANT_TYPE ("(a{sv})"),
-                                                flags, CALL_TIMEOUT, fds, cancellable, import_done_cb, task);
+                                                flags, CALL_TIMEOUT, fds, NULL, import_done_cb, task);
     }
   else if (g_str_equal (call->method, "Pause"))
     {
@@ -694,7 +776,8 @@ send_call (GTask *task)
   else
     {
       g_dbus_connection_call (self->bus, name, REPOSITORY_PATH, REPOSITORY_INTERFACE, call->method, call->args,
-                              NULL, flags, CALL_TIMEOUT, cancellable, repository_call_done_cb, task);
+                              NULL, flags, CALL_TIMEOUT, is_write (call->method) ? NULL : cancellable,
+                              repository_call_done_cb, task);
     }
 }
 
@@ -768,10 +851,25 @@ connection_closed_cb (GDBusConnection *bus, const char *sender, const char *path
   GHashTableIter iter;
   const char *value;
 
+  if (!from_service (self, sender))
+    return;
   g_hash_table_iter_init (&iter, self->connections);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &value))
     if (g_str_equal (value, path))
       g_hash_table_iter_remove (&iter);
+}
+
+/* Our own connection to the bus closed (the bus went away): what waits
+ * for the service's signals would wait for ever. */
+static void
+bus_closed_cb (GDBusConnection *bus, gboolean remote_peer_vanished, GError *cause, gpointer user_data)
+{
+  RemoteBackend *self = user_data;
+  g_autoptr (GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CLOSED, _("the connection to the bus closed"));
+
+  remote_error_convert (self, &error);
+  g_hash_table_remove_all (self->connections);
+  fail_jobs (self, error);
 }
 
 static gboolean
@@ -798,6 +896,7 @@ connect_service (RemoteBackend *self, GError **error)
       return FALSE;
     }
   g_dbus_connection_set_exit_on_close (self->bus, FALSE);
+  g_signal_connect (self->bus, "closed", G_CALLBACK (bus_closed_cb), self);
 
   /* Jobs and connections first: nothing may come between the proxy's
    * first look and these */
@@ -886,6 +985,7 @@ dbus_thread (gpointer data)
     }
   if (self->bus != NULL)
     {
+      g_signal_handlers_disconnect_by_data (self->bus, self);
       g_dbus_connection_signal_unsubscribe (self->bus, self->completed_id);
       g_dbus_connection_signal_unsubscribe (self->bus, self->job_properties_id);
       g_dbus_connection_signal_unsubscribe (self->bus, self->closed_id);
@@ -928,7 +1028,7 @@ remote_free (CrClientBackend *backend)
   g_clear_error (&self->open_error);
   g_clear_pointer (&self->connections, g_hash_table_unref);
   g_clear_pointer (&self->jobs, g_hash_table_unref);
-  g_clear_pointer (&self->early_ends, g_hash_table_unref);
+  g_clear_pointer (&self->opening, g_hash_table_unref);
   g_main_loop_unref (self->loop);
   g_main_context_unref (self->context);
   g_mutex_clear (&self->lock);
@@ -980,7 +1080,7 @@ cr_client_backend_remote_new_async (CrClientMode mode, GCancellable *cancellable
   self->loop = g_main_loop_new (self->context, FALSE);
   self->connections = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->jobs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  self->early_ends = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_variant_unref);
+  self->opening = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
   g_mutex_init (&self->lock);
 
   *ref = self;

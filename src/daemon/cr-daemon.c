@@ -50,6 +50,7 @@ typedef struct {
   gint64 pid;
   gint64 uid;
   char *process_name;
+  char *user_name; /* looked up once: NSS may be slow (LDAP, sssd) */
   gint n_calls;
   guint n_opening;
   guint n_connections;
@@ -120,6 +121,7 @@ client_unref (Client *client)
     return;
   g_free (client->name);
   g_free (client->process_name);
+  g_free (client->user_name);
   g_free (client);
 }
 
@@ -168,14 +170,11 @@ client_describe (Client *client)
 static char *
 client_describe_process (Client *client)
 {
-  g_autofree char *user = NULL;
-
   if (client == NULL || !client->have_credentials)
     return g_strdup ("");
-  user = cr_get_user_name (client->uid);
   return g_strdup_printf ("%s (pid %" G_GINT64_FORMAT ", user %s)",
                           client->process_name != NULL ? client->process_name : "?", client->pid,
-                          user != NULL ? user : "?");
+                          client->user_name != NULL ? client->user_name : "?");
 }
 
 /* Errors */
@@ -394,7 +393,10 @@ credentials_cb (GObject *source, GAsyncResult *result, gpointer user_data)
           client->process_name = cr_get_process_name (pid);
         }
       if (g_variant_lookup (dict, "UnixUserID", "u", &uid))
-        client->uid = uid;
+        {
+          client->uid = uid;
+          client->user_name = cr_get_user_name (uid);
+        }
       client->have_credentials = TRUE;
     }
   else if (reply == NULL)
@@ -532,6 +534,26 @@ work_free (Work *work)
   g_free (work);
 }
 
+/* Runs in a worker thread. What @reply takes on the bus, which is what
+ * dbus-daemon bounds: D-Bus marshals some values larger than GVariant
+ * stores them (a boolean takes 4 bytes, not 1). */
+static gsize
+reply_wire_size (GDBusMethodInvocation *invocation, GVariant *reply)
+{
+  g_autoptr (GDBusMessage) message = NULL;
+  g_autofree guchar *blob = NULL;
+  gsize size = 0;
+
+  /* A cheap bound first: alignment makes the wire form at most about 8
+   * times as large (a struct of one boolean: 1 byte, or 8) */
+  if (g_variant_get_size (reply) <= MAX_REPLY_BYTES / 8)
+    return g_variant_get_size (reply);
+  message = g_dbus_message_new_method_reply (g_dbus_method_invocation_get_message (invocation));
+  g_dbus_message_set_body (message, reply);
+  blob = g_dbus_message_to_blob (message, &size, G_DBUS_CAPABILITY_FLAGS_UNIX_FD_PASSING, NULL);
+  return blob != NULL ? size : G_MAXSIZE;
+}
+
 /* Runs in a worker thread. */
 static void
 work_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
@@ -546,9 +568,9 @@ work_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
       return;
     }
   g_variant_ref_sink (reply);
-  if (g_variant_get_size (reply) > MAX_REPLY_BYTES)
+  if (reply_wire_size (work->invocation, reply) > MAX_REPLY_BYTES)
     {
-      guint mib = (guint) MIN (g_variant_get_size (reply) / (1024 * 1024), G_MAXUINT);
+      guint mib = (guint) MIN (reply_wire_size (work->invocation, reply) / (1024 * 1024), G_MAXUINT);
 
       g_message ("Refused an answer of %u MiB to %s", mib, g_dbus_method_invocation_get_sender (work->invocation));
       g_task_return_new_error (task, CR_ERROR, CR_ERROR_LIMIT_EXCEEDED,

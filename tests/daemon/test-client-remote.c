@@ -390,6 +390,137 @@ nonzero (gpointer data)
   return *(guint *) data > 0;
 }
 
+/* Another client's job ended in failure as Job/1; the service restarted
+ * and named our backup Job/1 too. Only the answer to our call and the
+ * signals of the service that owns the name now count. */
+static void
+test_stale_job_end (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrTestClient) other = cr_test_client_new (f->test);
+  g_autoptr (CrTestJobWatch) watch = cr_test_job_watch_new (other);
+  g_autofree char *garbage = cr_test_dir_file (f->test->dir, "not-a-backup.cimbak");
+  g_autofree char *job = NULL;
+  g_autoptr (GFile) file = g_file_new_for_path (f->backup_path);
+  g_autoptr (CrBackupInfo) info = NULL;
+
+  g_file_set_contents (garbage, "not a backup", -1, &error);
+  g_assert_no_error (error);
+  job = cr_test_client_start_restore (other, garbage, 1, &error);
+  g_assert_no_error (error);
+  g_assert_true (cr_test_job_watch_wait_completed (watch, job, cr_daemon_test_timeout (10000)));
+  g_assert_false (cr_test_job_watch_get (watch, job)->success);
+  g_clear_pointer (&watch, cr_test_job_watch_free);
+  g_clear_pointer (&other, cr_test_client_free);
+
+  cr_daemon_test_stop (f->test);
+  cr_daemon_test_start (f->test, NULL);
+  g_assert_true (cr_client_backup_sync (f->client, file, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  info = cr_client_verify_backup_sync (f->client, file, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cr_backup_info_get_instance_count (info), ==, 10);
+}
+
+/* An answer that D-Bus would carry larger than the bus allows (booleans
+ * take 4 bytes there, 1 in GVariant) is refused, and the service stays
+ * on the bus */
+static void
+test_wire_size (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrClass) klass = cr_class_new ("Test_Flags", NULL);
+  g_autoptr (GPtrArray) instances = NULL;
+  g_autoptr (CrRepositorySummary) summary = NULL;
+  g_autofree guint8 *flags = g_new0 (guint8, 65536);
+  CrProperty *name = cr_property_new ("Name", CR_CIM_TYPE_STRING);
+  GVariant *array;
+
+  g_ptr_array_add (name->qualifiers, cr_qualifier_new ("Key", g_variant_new_boolean (TRUE), CR_FLAVOR_NONE));
+  cr_class_add_property (klass, name);
+  cr_class_add_property (klass, cr_property_new ("Flags", CR_CIM_TYPE_BOOLEAN | CR_CIM_FLAG_ARRAY));
+  cr_client_put_class_sync (f->client, NS, klass, CR_PUT_FLAGS_NONE, NULL, &error);
+  g_assert_no_error (error);
+  array = g_variant_ref_sink (g_variant_new_fixed_array (G_VARIANT_TYPE_BOOLEAN, flags, 65536, sizeof (guint8)));
+  for (guint i = 0; i < 140; i++)
+    {
+      g_autoptr (CrInstance) inst = cr_instance_new ("Test_Flags");
+      g_autofree char *key = g_strdup_printf ("f%u", i);
+      g_autofree char *path = NULL;
+
+      cr_instance_set_property (inst, "Name", g_variant_new_string (key));
+      cr_instance_set_property (inst, "Flags", array);
+      path = cr_client_put_instance_sync (f->client, NS, inst, CR_PUT_FLAGS_NONE, NULL, &error);
+      g_assert_no_error (error);
+    }
+  g_variant_unref (array);
+
+  instances = cr_client_enumerate_instances_sync (f->client, NS, "Test_Flags", TRUE, NULL, &error);
+  g_assert_null (instances);
+  g_assert_error (error, CR_ERROR, CR_ERROR_LIMIT_EXCEEDED);
+  g_clear_error (&error);
+  summary = cr_client_get_summary_sync (f->client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary->instance_count, ==, 10 + 140);
+}
+
+/* A write, once sent, is not cancelled half-way: its caller hears
+ * what it did */
+static void
+test_write_not_cancelled (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrClient) holder = open_client ();
+  g_autoptr (CrImportBatch) batch = cr_import_batch_new ();
+  g_autoptr (CrClass) klass = cr_class_new ("Test_Cancelled", NULL);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (CrClass) stored = NULL;
+  CrImportSummary summary;
+
+  cr_import_batch_add_class (batch, NS, klass);
+  g_assert_true (cr_client_pause_sync (holder, 0, NULL, &error));
+  g_assert_no_error (error);
+  cr_client_import_async (f->client, batch, FALSE, cancellable, done_cb, &result);
+  /* Sent, and held by the pause */
+  g_usleep (200 * 1000);
+  g_cancellable_cancel (cancellable);
+  g_assert_true (cr_client_resume_sync (holder, NULL, &error));
+  g_assert_no_error (error);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (cr_client_import_finish (f->client, result, &summary, &error));
+  g_assert_no_error (error);
+  stored = cr_client_get_class_sync (f->client, NS, "Test_Cancelled", NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+count_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GPtrArray) classes = cr_client_enumerate_classes_finish (CR_CLIENT (source), result, NULL);
+
+  g_assert_nonnull (classes);
+  (*(guint *) user_data)++;
+}
+
+/* Calls that need a namespace connection at once share one */
+static void
+test_one_connection (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) connections = NULL;
+  guint done = 0;
+
+  for (guint i = 0; i < 5; i++)
+    cr_client_enumerate_classes_async (f->client, NS, NULL, TRUE, NULL, count_done_cb, &done);
+  while (done < 5)
+    g_main_context_iteration (NULL, TRUE);
+  connections = cr_client_list_connections_sync (f->client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (connections->len, ==, 1);
+}
+
 /* The service goes: calls fail with a message that says so; the mirror
  * drops the pause that went with it, but not what it knew of the
  * repository; the connections went too, which the client says without
@@ -457,6 +588,13 @@ main (int argc, char **argv)
   g_test_add ("/cimrepo/client-remote/backup-cancel", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up,
               test_backup_cancel, fixture_tear_down);
   g_test_add ("/cimrepo/client-remote/big-import", Fixture, NULL, fixture_set_up, test_big_import, fixture_tear_down);
+  g_test_add ("/cimrepo/client-remote/stale-job-end", Fixture, NULL, fixture_set_up, test_stale_job_end,
+              fixture_tear_down);
+  g_test_add ("/cimrepo/client-remote/wire-size", Fixture, NULL, fixture_set_up, test_wire_size, fixture_tear_down);
+  g_test_add ("/cimrepo/client-remote/write-not-cancelled", Fixture, NULL, fixture_set_up, test_write_not_cancelled,
+              fixture_tear_down);
+  g_test_add ("/cimrepo/client-remote/one-connection", Fixture, NULL, fixture_set_up, test_one_connection,
+              fixture_tear_down);
   g_test_add ("/cimrepo/client-remote/service-gone", Fixture, NULL, fixture_set_up, test_service_gone,
               fixture_tear_down);
   g_test_add_func ("/cimrepo/client-remote/not-running", test_not_running);
