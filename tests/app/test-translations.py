@@ -79,8 +79,11 @@ def main():
     tmp = tempfile.mkdtemp(prefix=f"cimrepo-{lang}-")
     app_process = None
     try:
+        # No system bus to look for the service on: the app opens the
+        # user's repository at once
         env = dict(os.environ, LANGUAGE=lang, XDG_DATA_HOME=os.path.join(tmp, "data"),
-                   XDG_CONFIG_HOME=os.path.join(tmp, "config"))
+                   XDG_CONFIG_HOME=os.path.join(tmp, "config"),
+                   DBUS_SYSTEM_BUS_ADDRESS="unix:path=" + os.path.join(tmp, "no-system-bus"))
         help_text = subprocess.run([cimrepoctl, "--help"], env=env, capture_output=True, text=True,
                                    check=True).stdout
         if cli_text not in help_text:
