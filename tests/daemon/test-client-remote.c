@@ -521,6 +521,30 @@ test_one_connection (Fixture *f, gconstpointer data)
   g_assert_cmpuint (connections->len, ==, 1);
 }
 
+static void
+instances_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) instances = cr_client_enumerate_instances_finish (CR_CLIENT (source), result, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (instances->len, ==, 10);
+  (*(guint *) user_data)++;
+}
+
+/* More calls at once than the service works on at once: they wait their
+ * turn, and every one is answered */
+static void
+test_many_calls (Fixture *f, gconstpointer data)
+{
+  guint done = 0;
+
+  for (guint i = 0; i < 40; i++)
+    cr_client_enumerate_instances_async (f->client, NS, "Test_Item", TRUE, NULL, instances_done_cb, &done);
+  while (done < 40)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 /* The service goes: calls fail with a message that says so; the mirror
  * drops the pause that went with it, but not what it knew of the
  * repository; the connections went too, which the client says without
@@ -595,6 +619,7 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add ("/cimrepo/client-remote/one-connection", Fixture, NULL, fixture_set_up, test_one_connection,
               fixture_tear_down);
+  g_test_add ("/cimrepo/client-remote/many-calls", Fixture, NULL, fixture_set_up, test_many_calls, fixture_tear_down);
   g_test_add ("/cimrepo/client-remote/service-gone", Fixture, NULL, fixture_set_up, test_service_gone,
               fixture_tear_down);
   g_test_add_func ("/cimrepo/client-remote/not-running", test_not_running);
