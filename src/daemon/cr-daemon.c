@@ -31,10 +31,12 @@
  * max_message_size (32 MiB by default): an answer that would be larger
  * is an error instead, or one reader could take the service off the bus. */
 #define MAX_REPLY_BYTES (24 * 1024 * 1024)
-/* Calls worked on at once in worker threads, whoever sent them; the
+/* Reads worked on at once in worker threads, whoever sent them; the
  * others wait their turn. With the bound on an answer, it bounds the
- * memory that answers being built take, however many clients call. */
-#define MAX_WORKERS 8
+ * memory that answers being built take, however many clients call.
+ * Writes do not count: their answers are small, and while the repository
+ * is paused they wait, which must not hold reads back. */
+#define MAX_READERS 8
 
 /* How long a finished job stays on the bus for late readers. */
 #define JOB_LINGER_SECONDS 5
@@ -79,8 +81,8 @@ struct _CrDaemon {
   GHashTable *closed;      /* guint64 id → reason, the last ones */
   GQueue closed_order;     /* guint64 *, oldest first (keys of closed) */
   GHashTable *jobs;        /* object path → CrDaemonJob */
-  GQueue waiting_work;     /* GTask of cr_daemon_run_in_thread(), in call order */
-  guint running_work;
+  GQueue waiting_reads;    /* GTask of cr_daemon_run_in_thread(), in call order */
+  guint running_reads;
   guint64 next_job_id;
   CrDaemonJob *running_backup;
   CrDaemonJob *running_restore;
@@ -596,16 +598,19 @@ work_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   GError *error = NULL;
   g_autoptr (GVariant) reply = g_task_propagate_pointer (G_TASK (result), &error);
   GDBusMethodInvocation *invocation = g_steal_pointer (&work->invocation);
-  GTask *next = g_queue_pop_head (&self->waiting_work);
-
-  /* Its worker's turn passes to the next call that waits */
-  if (next != NULL)
+  /* A read's turn passes to the next read that waits */
+  if (!work->writes)
     {
-      g_task_run_in_thread (next, work_thread);
-      g_object_unref (next);
+      GTask *next = g_queue_pop_head (&self->waiting_reads);
+
+      if (next != NULL)
+        {
+          g_task_run_in_thread (next, work_thread);
+          g_object_unref (next);
+        }
+      else
+        self->running_reads--;
     }
-  else
-    self->running_work--;
   if (work->writes)
     cr_repository1_set_size (self->root, cr_repository_get_size (self->repository));
   if (reply == NULL)
@@ -636,12 +641,15 @@ cr_daemon_run_in_thread (CrDaemon *self, GDBusMethodInvocation *invocation, CrDa
   work->writes = writes;
   g_task_set_source_tag (task, cr_daemon_run_in_thread);
   g_task_set_task_data (task, work, (GDestroyNotify) work_free);
-  if (self->running_work >= MAX_WORKERS)
+  if (!writes)
     {
-      g_queue_push_tail (&self->waiting_work, g_steal_pointer (&task));
-      return;
+      if (self->running_reads >= MAX_READERS)
+        {
+          g_queue_push_tail (&self->waiting_reads, g_steal_pointer (&task));
+          return;
+        }
+      self->running_reads++;
     }
-  self->running_work++;
   g_task_run_in_thread (task, work_thread);
 }
 

@@ -545,6 +545,47 @@ test_many_calls (Fixture *f, gconstpointer data)
     g_main_context_iteration (NULL, TRUE);
 }
 
+static void
+put_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = cr_client_put_instance_finish (CR_CLIENT (source), result, &error);
+
+  g_assert_no_error (error);
+  (*(guint *) user_data)++;
+}
+
+/* While the repository is paused, writes wait and reads go on: more
+ * waiting writes than the service works on reads at once hold no read
+ * back */
+static void
+test_reads_during_pause (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrClient) holder = open_client ();
+  guint written = 0;
+
+  g_assert_true (cr_client_pause_sync (holder, 0, NULL, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 12; i++)
+    {
+      g_autoptr (CrInstance) inst = cr_instance_new ("Test_Item");
+      g_autofree char *name = g_strdup_printf ("held%u", i);
+
+      cr_instance_set_property (inst, "Name", g_variant_new_string (name));
+      cr_client_put_instance_async (f->client, NS, inst, CR_PUT_FLAGS_NONE, NULL, put_done_cb, &written);
+    }
+  /* The writes are on their way, and held */
+  g_usleep (300 * 1000);
+  g_assert_cmpuint (count_items (holder), ==, 10);
+  g_assert_cmpuint (written, ==, 0);
+  g_assert_true (cr_client_resume_sync (holder, NULL, &error));
+  g_assert_no_error (error);
+  while (written < 12)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (count_items (holder), ==, 22);
+}
+
 /* The service goes: calls fail with a message that says so; the mirror
  * drops the pause that went with it, but not what it knew of the
  * repository; the connections went too, which the client says without
@@ -620,6 +661,8 @@ main (int argc, char **argv)
   g_test_add ("/cimrepo/client-remote/one-connection", Fixture, NULL, fixture_set_up, test_one_connection,
               fixture_tear_down);
   g_test_add ("/cimrepo/client-remote/many-calls", Fixture, NULL, fixture_set_up, test_many_calls, fixture_tear_down);
+  g_test_add ("/cimrepo/client-remote/reads-during-pause", Fixture, NULL, fixture_set_up, test_reads_during_pause,
+              fixture_tear_down);
   g_test_add ("/cimrepo/client-remote/service-gone", Fixture, NULL, fixture_set_up, test_service_gone,
               fixture_tear_down);
   g_test_add_func ("/cimrepo/client-remote/not-running", test_not_running);
