@@ -204,3 +204,66 @@ cr_test_write_file (const char *path, GBytes *bytes)
   g_file_set_contents (path, data, (gssize) len, &error);
   g_assert_no_error (error);
 }
+
+const char *
+cr_test_cimrepoctl (void)
+{
+  const char *path = g_getenv ("CIMREPOCTL");
+
+  g_assert_nonnull (path);
+  return path;
+}
+
+int
+cr_test_exit_status (GSubprocess *process)
+{
+  if (g_subprocess_get_if_exited (process))
+    return g_subprocess_get_exit_status (process);
+  g_assert_true (g_subprocess_get_if_signaled (process));
+  return 128 + g_subprocess_get_term_sig (process);
+}
+
+/* Pipes for the three standard streams, in the C locale */
+GSubprocessLauncher *
+cr_test_launcher_new (void)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (
+    G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE | G_SUBPROCESS_FLAGS_STDIN_PIPE);
+
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  return launcher;
+}
+
+CrTestRun *
+cr_test_run_cimrepoctl (GSubprocessLauncher *launcher, const char *const *args)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocessLauncher) plain = launcher == NULL ? cr_test_launcher_new () : NULL;
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GSubprocess) process = NULL;
+  CrTestRun *run = g_new0 (CrTestRun, 1);
+
+  g_ptr_array_add (argv, (gpointer) cr_test_cimrepoctl ());
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_launcher_spawnv (launcher != NULL ? launcher : plain, (const char *const *) argv->pdata,
+                                          &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, "", NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  run->status = cr_test_exit_status (process);
+  if (g_test_verbose ())
+    g_printerr ("$ cimrepoctl %s …: %d\n%s%s", args[0] != NULL ? args[0] : "", run->status, run->out, run->err);
+  return run;
+}
+
+void
+cr_test_run_free (CrTestRun *run)
+{
+  if (run == NULL)
+    return;
+  g_free (run->out);
+  g_free (run->err);
+  g_free (run);
+}

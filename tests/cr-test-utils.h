@@ -37,4 +37,21 @@ guint cr_test_count_instances (CrConnection *conn, const char *class_name);
 GBytes *cr_test_read_file (const char *path);
 void cr_test_write_file (const char *path, GBytes *bytes);
 
+/* The real cimrepoctl ($CIMREPOCTL), run to its end, with stdin an
+ * empty pipe (never a terminal). */
+typedef struct {
+  int status; /* the exit status, or 128 + the signal that ended it */
+  char *out;
+  char *err;
+} CrTestRun;
+
+const char *cr_test_cimrepoctl (void);
+int cr_test_exit_status (GSubprocess *process);
+/* @launcher: (nullable): the environment and directory to run in, made
+ * with cr_test_launcher_new() */
+CrTestRun *cr_test_run_cimrepoctl (GSubprocessLauncher *launcher, const char *const *args);
+GSubprocessLauncher *cr_test_launcher_new (void);
+void cr_test_run_free (CrTestRun *run);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrTestRun, cr_test_run_free)
+
 G_END_DECLS

@@ -23,30 +23,6 @@ typedef struct {
   char *repository;
 } Fixture;
 
-typedef struct {
-  int status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_free (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-  g_free (run);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
-
-static const char *
-cimrepoctl (void)
-{
-  const char *path = g_getenv ("CIMREPOCTL");
-
-  g_assert_nonnull (path);
-  return path;
-}
-
 static GSubprocessLauncher *
 launcher_new (Fixture *f, GSubprocessFlags flags)
 {
@@ -56,51 +32,26 @@ launcher_new (Fixture *f, GSubprocessFlags flags)
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   g_subprocess_launcher_setenv (launcher, "TEST_DIR", f->dir->path, TRUE);
   g_subprocess_launcher_setenv (launcher, "REPO", f->repository, TRUE);
-  g_subprocess_launcher_setenv (launcher, "CIMREPOCTL", cimrepoctl (), TRUE);
+  g_subprocess_launcher_setenv (launcher, "CIMREPOCTL", cr_test_cimrepoctl (), TRUE);
   g_subprocess_launcher_set_cwd (launcher, f->dir->path);
   return launcher;
 }
 
-static int
-exit_status_of (GSubprocess *process)
-{
-  if (g_subprocess_get_if_exited (process))
-    return g_subprocess_get_exit_status (process);
-  g_assert_true (g_subprocess_get_if_signaled (process));
-  return 128 + g_subprocess_get_term_sig (process);
-}
-
 /* Runs cimrepoctl with @args (NULL-terminated) and waits. */
-static Run *
+static CrTestRun *
 run_argv (Fixture *f, const char *const *args)
 {
-  g_autoptr (GError) error = NULL;
   g_autoptr (GSubprocessLauncher) launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                                                 G_SUBPROCESS_FLAGS_STDERR_PIPE |
                                                                 G_SUBPROCESS_FLAGS_STDIN_PIPE);
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GSubprocess) process = NULL;
-  Run *run = g_new0 (Run, 1);
 
-  g_ptr_array_add (argv, (gpointer) cimrepoctl ());
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  /* stdin is an empty pipe, never a terminal */
-  g_subprocess_communicate_utf8 (process, "", NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  run->status = exit_status_of (process);
-  if (g_test_verbose ())
-    g_printerr ("$ cimrepoctl …: %d\n%s%s", run->status, run->out, run->err);
-  return run;
+  return cr_test_run_cimrepoctl (launcher, args);
 }
 
 #define RUN(f, ...) run_argv ((f), (const char *const[]){ __VA_ARGS__, NULL })
 
 static void
-assert_ok (Run *run)
+assert_ok (CrTestRun *run)
 {
   if (run->status != 0)
     g_error ("cimrepoctl failed with %d: %s", run->status, run->err);
@@ -108,7 +59,7 @@ assert_ok (Run *run)
 
 /* A failed operation: status 1 and "cimrepoctl: … (0x8004xxxx)" */
 static void
-assert_failed (Run *run, const char *hresult)
+assert_failed (CrTestRun *run, const char *hresult)
 {
   g_autofree char *code = g_strdup_printf ("(%s)\n", hresult);
 
@@ -119,7 +70,7 @@ assert_failed (Run *run, const char *hresult)
 }
 
 static void
-assert_usage_error (Run *run)
+assert_usage_error (CrTestRun *run)
 {
   g_assert_cmpint (run->status, ==, 2);
   g_assert_true (g_str_has_prefix (run->err, "cimrepoctl: "));
@@ -170,7 +121,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
 static void
 test_version (Fixture *f, gconstpointer data)
 {
-  g_autoptr (Run) run = RUN (f, "--version");
+  g_autoptr (CrTestRun) run = RUN (f, "--version");
 
   assert_ok (run);
   g_assert_cmpstr (run->out, ==, "cimrepoctl " PACKAGE_VERSION "\n");
@@ -184,10 +135,10 @@ test_help (Fixture *f, gconstpointer data)
     "namespace list", "namespace create", "namespace delete", "class list", "class show",
     "instance list", "instance show", "instance put", "instance delete", NULL
   };
-  g_autoptr (Run) run = RUN (f, "--help");
-  g_autoptr (Run) help = RUN (f, "help");
-  g_autoptr (Run) command_help = RUN (f, "restore", "--help");
-  g_autoptr (Run) group_help = RUN (f, "class", "--help");
+  g_autoptr (CrTestRun) run = RUN (f, "--help");
+  g_autoptr (CrTestRun) help = RUN (f, "help");
+  g_autoptr (CrTestRun) command_help = RUN (f, "restore", "--help");
+  g_autoptr (CrTestRun) group_help = RUN (f, "class", "--help");
 
   assert_ok (run);
   for (guint i = 0; commands[i] != NULL; i++)
@@ -213,16 +164,16 @@ test_help (Fixture *f, gconstpointer data)
 static void
 test_usage_errors (Fixture *f, gconstpointer data)
 {
-  g_autoptr (Run) none = RUN (f, "--json");
-  g_autoptr (Run) unknown = RUN (f, "frobnicate");
-  g_autoptr (Run) group = RUN (f, "class");
-  g_autoptr (Run) sub = RUN (f, "class", "frob");
-  g_autoptr (Run) missing = RUN (f, "backup");
-  g_autoptr (Run) extra = RUN (f, "info", "a", "b");
-  g_autoptr (Run) option = RUN (f, "status", "--frobnicate");
-  g_autoptr (Run) global = RUN (f, "--frobnicate", "status");
-  g_autoptr (Run) pair = RUN (f, "instance", "put", "LNX_Service", "Name");
-  g_autoptr (Run) both = RUN (f, "instance", "put", "--create-only", "--update-only", "LNX_Service", "Name=x");
+  g_autoptr (CrTestRun) none = RUN (f, "--json");
+  g_autoptr (CrTestRun) unknown = RUN (f, "frobnicate");
+  g_autoptr (CrTestRun) group = RUN (f, "class");
+  g_autoptr (CrTestRun) sub = RUN (f, "class", "frob");
+  g_autoptr (CrTestRun) missing = RUN (f, "backup");
+  g_autoptr (CrTestRun) extra = RUN (f, "info", "a", "b");
+  g_autoptr (CrTestRun) option = RUN (f, "status", "--frobnicate");
+  g_autoptr (CrTestRun) global = RUN (f, "--frobnicate", "status");
+  g_autoptr (CrTestRun) pair = RUN (f, "instance", "put", "LNX_Service", "Name");
+  g_autoptr (CrTestRun) both = RUN (f, "instance", "put", "--create-only", "--update-only", "LNX_Service", "Name=x");
 
   assert_usage_error (none);
   assert_usage_error (unknown);
@@ -243,9 +194,9 @@ test_usage_errors (Fixture *f, gconstpointer data)
 static void
 test_status (Fixture *f, gconstpointer data)
 {
-  g_autoptr (Run) text = RUN (f, "status");
-  g_autoptr (Run) json = NULL;
-  g_autoptr (Run) after = NULL;
+  g_autoptr (CrTestRun) text = RUN (f, "status");
+  g_autoptr (CrTestRun) json = NULL;
+  g_autoptr (CrTestRun) after = NULL;
   g_autoptr (JsonNode) root = NULL;
   JsonObject *o;
 
@@ -287,7 +238,7 @@ static void
 test_missing_repository (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = cr_test_dir_file (f->dir, "nothing.db");
-  g_autoptr (Run) run = RUN (f, "--repository", path, "status");
+  g_autoptr (CrTestRun) run = RUN (f, "--repository", path, "status");
 
   assert_failed (run, "0x80041002");
   g_assert_nonnull (strstr (run->err, path));
@@ -299,14 +250,14 @@ test_missing_repository (Fixture *f, gconstpointer data)
 static void
 test_namespaces (Fixture *f, gconstpointer data)
 {
-  g_autoptr (Run) create = RUN (f, "namespace", "create", "root/app");
-  g_autoptr (Run) nested = RUN (f, "namespace", "create", "root/x/y");
-  g_autoptr (Run) parents = RUN (f, "namespace", "create", "--parents", "root/x/y");
-  g_autoptr (Run) again = RUN (f, "namespace", "create", "root/app");
-  g_autoptr (Run) list = RUN (f, "namespace", "list", "--json");
-  g_autoptr (Run) del = RUN (f, "namespace", "delete", "root/x");
-  g_autoptr (Run) text = RUN (f, "namespace", "list");
-  g_autoptr (Run) below = RUN (f, "namespace", "list", "root/app");
+  g_autoptr (CrTestRun) create = RUN (f, "namespace", "create", "root/app");
+  g_autoptr (CrTestRun) nested = RUN (f, "namespace", "create", "root/x/y");
+  g_autoptr (CrTestRun) parents = RUN (f, "namespace", "create", "--parents", "root/x/y");
+  g_autoptr (CrTestRun) again = RUN (f, "namespace", "create", "root/app");
+  g_autoptr (CrTestRun) list = RUN (f, "namespace", "list", "--json");
+  g_autoptr (CrTestRun) del = RUN (f, "namespace", "delete", "root/x");
+  g_autoptr (CrTestRun) text = RUN (f, "namespace", "list");
+  g_autoptr (CrTestRun) below = RUN (f, "namespace", "list", "root/app");
   g_autoptr (JsonNode) root = NULL;
   JsonArray *array;
 
@@ -330,12 +281,12 @@ test_namespaces (Fixture *f, gconstpointer data)
 static void
 test_classes (Fixture *f, gconstpointer data)
 {
-  g_autoptr (Run) top = RUN (f, "class", "list");
-  g_autoptr (Run) deep = RUN (f, "class", "list", "--deep", "--json");
-  g_autoptr (Run) sub = RUN (f, "class", "list", "CIM_LogicalElement", "--namespace", "root/cimv2");
-  g_autoptr (Run) show = RUN (f, "class", "show", "LNX_Service");
-  g_autoptr (Run) missing = RUN (f, "class", "show", "Nope");
-  g_autoptr (Run) bad_ns = RUN (f, "class", "list", "--namespace", "root/nope");
+  g_autoptr (CrTestRun) top = RUN (f, "class", "list");
+  g_autoptr (CrTestRun) deep = RUN (f, "class", "list", "--deep", "--json");
+  g_autoptr (CrTestRun) sub = RUN (f, "class", "list", "CIM_LogicalElement", "--namespace", "root/cimv2");
+  g_autoptr (CrTestRun) show = RUN (f, "class", "show", "LNX_Service");
+  g_autoptr (CrTestRun) missing = RUN (f, "class", "show", "Nope");
+  g_autoptr (CrTestRun) bad_ns = RUN (f, "class", "list", "--namespace", "root/nope");
   g_autoptr (JsonNode) root = NULL;
   JsonArray *array;
   gboolean found = FALSE;
@@ -383,23 +334,23 @@ test_classes (Fixture *f, gconstpointer data)
 static void
 test_instances (Fixture *f, gconstpointer data)
 {
-  g_autoptr (Run) list = RUN (f, "instance", "list", "CIM_Service");
-  g_autoptr (Run) shallow = RUN (f, "instance", "list", "CIM_Service", "--shallow");
-  g_autoptr (Run) json = RUN (f, "--json", "instance", "list", "LNX_FileSystem");
-  g_autoptr (Run) show = RUN (f, "instance", "show", "LNX_Service.Name=\"sshd.service\"");
-  g_autoptr (Run) put = RUN (f, "instance", "put", "LNX_Service", "Name=foo.service", "Started=true",
-                             "MemoryCurrent=0x100000", "Requires={\"a.target\", \"b.socket\"}", "--create-only");
-  g_autoptr (Run) put_shown = RUN (f, "instance", "show", "LNX_Service.Name=\"foo.service\"");
-  g_autoptr (Run) dup = RUN (f, "instance", "put", "--create-only", "LNX_Service", "Name=foo.service");
-  g_autoptr (Run) update = RUN (f, "instance", "put", "--update-only", "LNX_Service", "Name=foo.service",
-                                "MainPID=4242");
-  g_autoptr (Run) absent = RUN (f, "instance", "put", "--update-only", "LNX_Service", "Name=none.service");
-  g_autoptr (Run) bad_value = RUN (f, "instance", "put", "LNX_Service", "Name=x.service", "MainPID=lots");
-  g_autoptr (Run) bad_property = RUN (f, "instance", "put", "LNX_Service", "Name=x.service", "Colour=red");
-  g_autoptr (Run) shown = RUN (f, "instance", "show", "LNX_Service.Name=\"foo.service\"");
-  g_autoptr (Run) del = RUN (f, "instance", "delete", "LNX_Service.Name=\"foo.service\"");
-  g_autoptr (Run) gone = RUN (f, "instance", "show", "LNX_Service.Name=\"foo.service\"");
-  g_autoptr (Run) bad_path = RUN (f, "instance", "show", "LNX_Service.Name=");
+  g_autoptr (CrTestRun) list = RUN (f, "instance", "list", "CIM_Service");
+  g_autoptr (CrTestRun) shallow = RUN (f, "instance", "list", "CIM_Service", "--shallow");
+  g_autoptr (CrTestRun) json = RUN (f, "--json", "instance", "list", "LNX_FileSystem");
+  g_autoptr (CrTestRun) show = RUN (f, "instance", "show", "LNX_Service.Name=\"sshd.service\"");
+  g_autoptr (CrTestRun) put = RUN (f, "instance", "put", "LNX_Service", "Name=foo.service", "Started=true",
+                                   "MemoryCurrent=0x100000", "Requires={\"a.target\", \"b.socket\"}", "--create-only");
+  g_autoptr (CrTestRun) put_shown = RUN (f, "instance", "show", "LNX_Service.Name=\"foo.service\"");
+  g_autoptr (CrTestRun) dup = RUN (f, "instance", "put", "--create-only", "LNX_Service", "Name=foo.service");
+  g_autoptr (CrTestRun) update = RUN (f, "instance", "put", "--update-only", "LNX_Service", "Name=foo.service",
+                                      "MainPID=4242");
+  g_autoptr (CrTestRun) absent = RUN (f, "instance", "put", "--update-only", "LNX_Service", "Name=none.service");
+  g_autoptr (CrTestRun) bad_value = RUN (f, "instance", "put", "LNX_Service", "Name=x.service", "MainPID=lots");
+  g_autoptr (CrTestRun) bad_property = RUN (f, "instance", "put", "LNX_Service", "Name=x.service", "Colour=red");
+  g_autoptr (CrTestRun) shown = RUN (f, "instance", "show", "LNX_Service.Name=\"foo.service\"");
+  g_autoptr (CrTestRun) del = RUN (f, "instance", "delete", "LNX_Service.Name=\"foo.service\"");
+  g_autoptr (CrTestRun) gone = RUN (f, "instance", "show", "LNX_Service.Name=\"foo.service\"");
+  g_autoptr (CrTestRun) bad_path = RUN (f, "instance", "show", "LNX_Service.Name=");
   g_autoptr (JsonNode) root = NULL;
   JsonArray *array;
   JsonObject *first, *properties;
@@ -478,16 +429,16 @@ static void
 test_backup_info_verify (Fixture *f, gconstpointer data)
 {
   g_autofree char *backup = cr_test_dir_file (f->dir, "backup.cimbak");
-  g_autoptr (Run) run = RUN (f, "backup", backup);
-  g_autoptr (Run) info = RUN (f, "info", backup);
-  g_autoptr (Run) info_json = RUN (f, "info", backup, "--json");
-  g_autoptr (Run) verify = RUN (f, "verify", backup);
-  g_autoptr (Run) verify_json = RUN (f, "verify", "--json", backup);
-  g_autoptr (Run) live = RUN (f, "verify");
-  g_autoptr (Run) live_json = RUN (f, "verify", "--json");
-  g_autoptr (Run) status = RUN (f, "status", "--json");
-  g_autoptr (Run) itself = RUN (f, "backup", f->repository);
-  g_autoptr (Run) missing_info = RUN (f, "info", "missing.cimbak");
+  g_autoptr (CrTestRun) run = RUN (f, "backup", backup);
+  g_autoptr (CrTestRun) info = RUN (f, "info", backup);
+  g_autoptr (CrTestRun) info_json = RUN (f, "info", backup, "--json");
+  g_autoptr (CrTestRun) verify = RUN (f, "verify", backup);
+  g_autoptr (CrTestRun) verify_json = RUN (f, "verify", "--json", backup);
+  g_autoptr (CrTestRun) live = RUN (f, "verify");
+  g_autoptr (CrTestRun) live_json = RUN (f, "verify", "--json");
+  g_autoptr (CrTestRun) status = RUN (f, "status", "--json");
+  g_autoptr (CrTestRun) itself = RUN (f, "backup", f->repository);
+  g_autoptr (CrTestRun) missing_info = RUN (f, "info", "missing.cimbak");
   g_autoptr (JsonNode) root = NULL;
   JsonObject *o;
 
@@ -548,9 +499,9 @@ static void
 test_verify_corrupt (Fixture *f, gconstpointer data)
 {
   g_autofree char *backup = cr_test_dir_file (f->dir, "backup.cimbak");
-  g_autoptr (Run) run = RUN (f, "backup", backup);
-  g_autoptr (Run) verify = NULL;
-  g_autoptr (Run) json = NULL;
+  g_autoptr (CrTestRun) run = RUN (f, "backup", backup);
+  g_autoptr (CrTestRun) verify = NULL;
+  g_autoptr (CrTestRun) json = NULL;
   g_autoptr (JsonNode) root = NULL;
   g_autoptr (GBytes) bytes = NULL;
   g_autofree guint8 *raw = NULL;
@@ -580,17 +531,17 @@ static void
 test_restore (Fixture *f, gconstpointer data)
 {
   g_autofree char *backup = cr_test_dir_file (f->dir, "backup.cimbak");
-  g_autoptr (Run) run = RUN (f, "backup", backup);
-  g_autoptr (Run) put = RUN (f, "instance", "put", "LNX_Service", "Name=after-backup.service");
+  g_autoptr (CrTestRun) run = RUN (f, "backup", backup);
+  g_autoptr (CrTestRun) put = RUN (f, "instance", "put", "LNX_Service", "Name=after-backup.service");
   g_autofree char *before = file_checksum (f->repository);
-  g_autoptr (Run) refused = RUN (f, "restore", backup);
-  g_autoptr (Run) no_interactive = RUN (f, "restore", "--no-interactive", backup);
+  g_autoptr (CrTestRun) refused = RUN (f, "restore", backup);
+  g_autoptr (CrTestRun) no_interactive = RUN (f, "restore", "--no-interactive", backup);
   g_autofree char *after = file_checksum (f->repository);
-  g_autoptr (Run) still = RUN (f, "instance", "show", "LNX_Service.Name=\"after-backup.service\"");
-  g_autoptr (Run) missing = RUN (f, "restore", "--force", "missing.cimbak");
-  g_autoptr (Run) forced = RUN (f, "restore", "--force", backup);
-  g_autoptr (Run) gone = RUN (f, "instance", "show", "LNX_Service.Name=\"after-backup.service\"");
-  g_autoptr (Run) count = RUN (f, "instance", "list", "CIM_Service");
+  g_autoptr (CrTestRun) still = RUN (f, "instance", "show", "LNX_Service.Name=\"after-backup.service\"");
+  g_autoptr (CrTestRun) missing = RUN (f, "restore", "--force", "missing.cimbak");
+  g_autoptr (CrTestRun) forced = RUN (f, "restore", "--force", backup);
+  g_autoptr (CrTestRun) gone = RUN (f, "instance", "show", "LNX_Service.Name=\"after-backup.service\"");
+  g_autoptr (CrTestRun) count = RUN (f, "instance", "list", "CIM_Service");
 
   assert_ok (run);
   assert_ok (put);
@@ -649,7 +600,7 @@ run_on_terminal (Fixture *f, const char *input, gboolean on_terminal_stderr, con
   g_subprocess_launcher_take_stdout_fd (launcher, dup (slave));
   if (on_terminal_stderr)
     g_subprocess_launcher_take_stderr_fd (launcher, dup (slave));
-  g_ptr_array_add (argv, (gpointer) cimrepoctl ());
+  g_ptr_array_add (argv, (gpointer) cr_test_cimrepoctl ());
   for (guint i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
@@ -681,7 +632,7 @@ run_on_terminal (Fixture *f, const char *input, gboolean on_terminal_stderr, con
     }
   g_subprocess_wait (process, NULL, &error);
   g_assert_no_error (error);
-  run->status = exit_status_of (process);
+  run->status = cr_test_exit_status (process);
   run->terminal = g_string_free (g_steal_pointer (&terminal), FALSE);
   if (g_test_verbose ())
     g_printerr ("terminal: %d\n%s\n", run->status, run->terminal);
@@ -692,12 +643,12 @@ static void
 test_restore_prompt (Fixture *f, gconstpointer data)
 {
   g_autofree char *backup = cr_test_dir_file (f->dir, "backup.cimbak");
-  g_autoptr (Run) run = RUN (f, "backup", backup);
-  g_autoptr (Run) put = RUN (f, "instance", "put", "LNX_Service", "Name=after-backup.service");
+  g_autoptr (CrTestRun) run = RUN (f, "backup", backup);
+  g_autoptr (CrTestRun) put = RUN (f, "instance", "put", "LNX_Service", "Name=after-backup.service");
   g_autoptr (TerminalRun) no = NULL;
   g_autoptr (TerminalRun) yes = NULL;
-  g_autoptr (Run) kept = NULL;
-  g_autoptr (Run) gone = NULL;
+  g_autoptr (CrTestRun) kept = NULL;
+  g_autoptr (CrTestRun) gone = NULL;
 
   assert_ok (run);
   assert_ok (put);
@@ -724,7 +675,7 @@ static void
 test_progress_on_terminal (Fixture *f, gconstpointer data)
 {
   g_autofree char *backup = cr_test_dir_file (f->dir, "backup.cimbak");
-  g_autoptr (Run) status = RUN (f, "status");
+  g_autoptr (CrTestRun) status = RUN (f, "status");
   g_autoptr (TerminalRun) run = NULL;
 
   assert_ok (status);
@@ -747,7 +698,7 @@ start_paused (Fixture *f, GDataInputStream **out_err, const char *const *args)
   g_autofree char *line = NULL;
   GSubprocess *process;
 
-  g_ptr_array_add (argv, (gpointer) cimrepoctl ());
+  g_ptr_array_add (argv, (gpointer) cr_test_cimrepoctl ());
   for (guint i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
@@ -782,7 +733,7 @@ read_rest (GDataInputStream *stream)
 static void
 assert_not_paused (Fixture *f)
 {
-  g_autoptr (Run) status = RUN (f, "status", "--json");
+  g_autoptr (CrTestRun) status = RUN (f, "status", "--json");
   g_autoptr (JsonNode) root = NULL;
 
   assert_ok (status);
@@ -795,14 +746,14 @@ test_pause_command (Fixture *f, gconstpointer data)
 {
   g_autofree char *marker = cr_test_dir_file (f->dir, "marker");
   g_autofree char *copy = cr_test_dir_file (f->dir, "copy.db");
-  g_autoptr (Run) create = RUN (f, "status");
+  g_autoptr (CrTestRun) create = RUN (f, "status");
   /* While paused the file alone is a complete, consistent copy (P1): cp
    * takes it, it does not change, and the copy opens as a repository. */
-  g_autoptr (Run) paused = RUN (f, "pause", "--",
-                                "sh", "-c", "cp \"$REPO\" \"$TEST_DIR/copy.db\" && sleep 0.2 && "
-                                            "cmp \"$REPO\" \"$TEST_DIR/copy.db\" && echo ran > \"$TEST_DIR/marker\"");
-  g_autoptr (Run) copied = NULL;
-  g_autoptr (Run) failing = NULL;
+  g_autoptr (CrTestRun) paused = RUN (f, "pause", "--",
+                                      "sh", "-c", "cp \"$REPO\" \"$TEST_DIR/copy.db\" && sleep 0.2 && "
+                                                  "cmp \"$REPO\" \"$TEST_DIR/copy.db\" && echo ran > \"$TEST_DIR/marker\"");
+  g_autoptr (CrTestRun) copied = NULL;
+  g_autoptr (CrTestRun) failing = NULL;
 
   assert_ok (create);
   assert_ok (paused);
@@ -825,7 +776,7 @@ static void
 test_pause_command_terminated (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (Run) create = RUN (f, "status");
+  g_autoptr (CrTestRun) create = RUN (f, "status");
   g_autoptr (GDataInputStream) err = NULL;
   g_autoptr (GSubprocess) process = NULL;
   g_autofree char *rest = NULL;
@@ -837,7 +788,7 @@ test_pause_command_terminated (Fixture *f, gconstpointer data)
   rest = read_rest (err);
   g_subprocess_wait (process, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (exit_status_of (process), ==, 128 + SIGTERM);
+  g_assert_cmpint (cr_test_exit_status (process), ==, 128 + SIGTERM);
   g_assert_nonnull (strstr (rest, "Resumed "));
   assert_not_paused (f);
 }
@@ -846,10 +797,10 @@ static void
 test_pause_held (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (Run) create = RUN (f, "status");
+  g_autoptr (CrTestRun) create = RUN (f, "status");
   g_autoptr (GDataInputStream) err = NULL;
   g_autoptr (GSubprocess) process = NULL;
-  g_autoptr (Run) second = NULL;
+  g_autoptr (CrTestRun) second = NULL;
   g_autofree char *holder = NULL;
   g_autofree char *rest = NULL;
 
@@ -867,7 +818,7 @@ test_pause_held (Fixture *f, gconstpointer data)
   rest = read_rest (err);
   g_subprocess_wait (process, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (exit_status_of (process), ==, 0);
+  g_assert_cmpint (cr_test_exit_status (process), ==, 0);
   g_assert_nonnull (strstr (rest, "Resumed "));
   assert_not_paused (f);
 }
@@ -875,8 +826,8 @@ test_pause_held (Fixture *f, gconstpointer data)
 static void
 test_pause_auto_resume (Fixture *f, gconstpointer data)
 {
-  g_autoptr (Run) create = RUN (f, "status");
-  g_autoptr (Run) run = RUN (f, "pause", "--timeout", "1");
+  g_autoptr (CrTestRun) create = RUN (f, "status");
+  g_autoptr (CrTestRun) run = RUN (f, "pause", "--timeout", "1");
 
   assert_ok (create);
   assert_ok (run);
@@ -887,7 +838,7 @@ test_pause_auto_resume (Fixture *f, gconstpointer data)
 static void
 test_resume_not_paused (Fixture *f, gconstpointer data)
 {
-  g_autoptr (Run) run = RUN (f, "resume");
+  g_autoptr (CrTestRun) run = RUN (f, "resume");
 
   assert_failed (run, "0x80041016");
 }

@@ -25,59 +25,16 @@ typedef struct {
   char *repo_b;
 } Fixture;
 
-typedef struct {
-  int status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_free (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-  g_free (run);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
-
-static const char *
-cimrepoctl (void)
-{
-  const char *path = g_getenv ("CIMREPOCTL");
-
-  g_assert_nonnull (path);
-  return path;
-}
-
 /* Runs cimrepoctl with @args (NULL-terminated) in the test's directory,
  * and waits. */
-static Run *
+static CrTestRun *
 run_argv (Fixture *f, const char *const *args)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                        G_SUBPROCESS_FLAGS_STDERR_PIPE |
-                                                                        G_SUBPROCESS_FLAGS_STDIN_PIPE);
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GSubprocess) process = NULL;
-  Run *run = g_new0 (Run, 1);
+  g_autoptr (GSubprocessLauncher) launcher = cr_test_launcher_new ();
 
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", f->data_home, TRUE);
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   g_subprocess_launcher_set_cwd (launcher, f->dir->path);
-  g_ptr_array_add (argv, (gpointer) cimrepoctl ());
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, "", NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->status = g_subprocess_get_exit_status (process);
-  if (g_test_verbose ())
-    g_printerr ("$ cimrepoctl %s …: %d\n%s%s", args[0], run->status, run->out, run->err);
-  return run;
+  return cr_test_run_cimrepoctl (launcher, args);
 }
 
 #define RUN(f, ...) run_argv ((f), (const char *const[]){ __VA_ARGS__, NULL })
@@ -94,7 +51,7 @@ fail_showing (const char *what, const char *text)
 }
 
 static void
-assert_ok (Run *run)
+assert_ok (CrTestRun *run)
 {
   if (run->status != 0)
     fail_showing ("cimrepoctl failed; its standard error is above", run->err);
@@ -102,7 +59,7 @@ assert_ok (Run *run)
 
 /* A failed operation: status 1 and "cimrepoctl: … (0x8004xxxx)" */
 static void
-assert_failed (Run *run, const char *hresult)
+assert_failed (CrTestRun *run, const char *hresult)
 {
   g_autofree char *code = g_strdup_printf ("(%s)\n", hresult);
 
@@ -301,10 +258,10 @@ test_import (Fixture *f, gconstpointer data)
   g_autofree char *inheritance = data_file ("mof/valid/inheritance.mof");
   g_autofree char *qtypes_line = NULL;
   g_autofree char *unchanged_line = NULL;
-  g_autoptr (Run) run = RUN (f, "mof", "import", "--repository", f->repo_a, "--namespace", NS, qualifiers,
-                             inheritance);
-  g_autoptr (Run) list = NULL;
-  g_autoptr (Run) again = NULL;
+  g_autoptr (CrTestRun) run = RUN (f, "mof", "import", "--repository", f->repo_a, "--namespace", NS, qualifiers,
+                                   inheritance);
+  g_autoptr (CrTestRun) list = NULL;
+  g_autoptr (CrTestRun) again = NULL;
   guint n_qtypes = n_test_qualifier_types ();
 
   assert_ok (run);
@@ -347,10 +304,10 @@ test_import_error (Fixture *f, gconstpointer data)
   g_autofree char *first = g_strdup_printf ("%s:5:5: error: ", bad);
   g_autofree char *before = dump_namespace (f->repo_a, "root");
   g_autofree char *after = NULL;
-  g_autoptr (Run) run = RUN (f, "mof", "import", "--repository", f->repo_a, "--namespace", NS, qualifiers, good,
-                             bad);
-  g_autoptr (Run) namespaces = NULL;
-  g_autoptr (Run) unknown = NULL;
+  g_autoptr (CrTestRun) run = RUN (f, "mof", "import", "--repository", f->repo_a, "--namespace", NS, qualifiers, good,
+                                   bad);
+  g_autoptr (CrTestRun) namespaces = NULL;
+  g_autoptr (CrTestRun) unknown = NULL;
 
   assert_failed (run, "0x80041021");
   g_assert_cmpstr (run->out, ==, "");
@@ -384,7 +341,7 @@ test_import_error (Fixture *f, gconstpointer data)
 static void
 test_import_missing_file (Fixture *f, gconstpointer data)
 {
-  g_autoptr (Run) run = RUN (f, "mof", "import", "--repository", f->repo_a, "nothere.mof");
+  g_autoptr (CrTestRun) run = RUN (f, "mof", "import", "--repository", f->repo_a, "nothere.mof");
 
   assert_failed (run, "0x80041021");
   g_assert_true (g_str_has_prefix (run->err, "nothere.mof: error: "));
@@ -396,9 +353,9 @@ test_dry_run (Fixture *f, gconstpointer data)
 {
   g_autofree char *qualifiers = data_file ("mof/qualifiers.mof");
   g_autofree char *inheritance = data_file ("mof/valid/inheritance.mof");
-  g_autoptr (Run) run = RUN (f, "mof", "import", "--repository", f->repo_a, "--namespace", NS, "--dry-run",
-                             qualifiers, inheritance);
-  g_autoptr (Run) namespaces = NULL;
+  g_autoptr (CrTestRun) run = RUN (f, "mof", "import", "--repository", f->repo_a, "--namespace", NS, "--dry-run",
+                                   qualifiers, inheritance);
+  g_autoptr (CrTestRun) namespaces = NULL;
 
   assert_ok (run);
   g_assert_true (g_str_has_prefix (run->out, "Dry run of 2 files: nothing was changed."));
@@ -424,10 +381,10 @@ test_includes (Fixture *f, gconstpointer data)
                                       "#pragma include (\"element.mof\")\n"
                                       "class Test_Base : Test_Element { [Key] string Name; };\n");
   g_autofree char *element = write_file (f, "schema/core/element.mof", "class Test_Element { };\n");
-  g_autoptr (Run) without = NULL;
-  g_autoptr (Run) run = NULL;
-  g_autoptr (Run) broken = NULL;
-  g_autoptr (Run) list = NULL;
+  g_autoptr (CrTestRun) without = NULL;
+  g_autoptr (CrTestRun) run = NULL;
+  g_autoptr (CrTestRun) broken = NULL;
+  g_autoptr (CrTestRun) list = NULL;
   g_autofree char *where = NULL;
 
   /* qualifiers.mof is in neither directory: only --include-dir finds it */
@@ -459,11 +416,11 @@ test_round_trip (Fixture *f, gconstpointer data)
 {
   g_autoptr (GPtrArray) import_a = corpus_args (f, f->repo_a, "import");
   g_autofree char *exported = g_build_filename (f->dir->path, "exported.mof", NULL);
-  g_autoptr (Run) run = run_argv (f, (const char *const *) import_a->pdata);
-  g_autoptr (Run) export_a = NULL;
-  g_autoptr (Run) to_file = NULL;
-  g_autoptr (Run) import_b = NULL;
-  g_autoptr (Run) export_b = NULL;
+  g_autoptr (CrTestRun) run = run_argv (f, (const char *const *) import_a->pdata);
+  g_autoptr (CrTestRun) export_a = NULL;
+  g_autoptr (CrTestRun) to_file = NULL;
+  g_autoptr (CrTestRun) import_b = NULL;
+  g_autoptr (CrTestRun) export_b = NULL;
   g_autofree char *file_text = NULL;
   g_autofree char *dump_a = NULL;
   g_autofree char *dump_b = NULL;
@@ -500,10 +457,10 @@ static void
 test_round_trip_sample (Fixture *f, gconstpointer data)
 {
   g_autofree char *sample = g_build_filename (f->data_home, "cimrepo", "repository.db", NULL);
-  g_autoptr (Run) export_default = RUN (f, "mof", "export", "--output", "sample.mof");
-  g_autoptr (Run) import_b = NULL;
-  g_autoptr (Run) export_b = NULL;
-  g_autoptr (Run) again = NULL;
+  g_autoptr (CrTestRun) export_default = RUN (f, "mof", "export", "--output", "sample.mof");
+  g_autoptr (CrTestRun) import_b = NULL;
+  g_autoptr (CrTestRun) export_b = NULL;
+  g_autoptr (CrTestRun) again = NULL;
   g_autofree char *path = NULL;
   g_autofree char *text = NULL;
   g_autofree char *dump_a = NULL;
@@ -537,12 +494,12 @@ static void
 test_export_classes (Fixture *f, gconstpointer data)
 {
   g_autoptr (GPtrArray) import_a = corpus_args (f, f->repo_a, "import");
-  g_autoptr (Run) run = run_argv (f, (const char *const *) import_a->pdata);
-  g_autoptr (Run) leaf = NULL;
-  g_autoptr (Run) import_b = NULL;
-  g_autoptr (Run) related = NULL;
-  g_autoptr (Run) import_related = NULL;
-  g_autoptr (Run) missing = NULL;
+  g_autoptr (CrTestRun) run = run_argv (f, (const char *const *) import_a->pdata);
+  g_autoptr (CrTestRun) leaf = NULL;
+  g_autoptr (CrTestRun) import_b = NULL;
+  g_autoptr (CrTestRun) related = NULL;
+  g_autoptr (CrTestRun) import_related = NULL;
+  g_autoptr (CrTestRun) missing = NULL;
   g_autofree char *related_db = empty_repository (f, "related.db");
   guint n_qtypes = n_test_qualifier_types ();
 
@@ -596,11 +553,11 @@ static void
 test_bad_namespace (Fixture *f, gconstpointer data)
 {
   g_autofree char *qualifiers = data_file ("mof/qualifiers.mof");
-  g_autoptr (Run) missing = RUN (f, "mof", "export", "--repository", f->repo_a, "--namespace", "root/nowhere");
-  g_autoptr (Run) invalid = RUN (f, "mof", "export", "--repository", f->repo_a, "--namespace", "root/not a name");
-  g_autoptr (Run) import_invalid = RUN (f, "mof", "import", "--repository", f->repo_a, "--namespace", "cimv2",
-                                        qualifiers);
-  g_autoptr (Run) namespaces = NULL;
+  g_autoptr (CrTestRun) missing = RUN (f, "mof", "export", "--repository", f->repo_a, "--namespace", "root/nowhere");
+  g_autoptr (CrTestRun) invalid = RUN (f, "mof", "export", "--repository", f->repo_a, "--namespace", "root/not a name");
+  g_autoptr (CrTestRun) import_invalid = RUN (f, "mof", "import", "--repository", f->repo_a, "--namespace", "cimv2",
+                                              qualifiers);
+  g_autoptr (CrTestRun) namespaces = NULL;
 
   assert_failed (missing, "0x8004100E");
   assert_contains (missing->err, "“root/nowhere” does not exist");
@@ -618,11 +575,11 @@ test_bad_namespace (Fixture *f, gconstpointer data)
 static void
 test_usage (Fixture *f, gconstpointer data)
 {
-  g_autoptr (Run) group = RUN (f, "mof");
-  g_autoptr (Run) no_file = RUN (f, "mof", "import");
-  g_autoptr (Run) option = RUN (f, "mof", "export", "--frobnicate");
-  g_autoptr (Run) help = RUN (f, "--help");
-  g_autoptr (Run) import_help = RUN (f, "mof", "import", "--help");
+  g_autoptr (CrTestRun) group = RUN (f, "mof");
+  g_autoptr (CrTestRun) no_file = RUN (f, "mof", "import");
+  g_autoptr (CrTestRun) option = RUN (f, "mof", "export", "--frobnicate");
+  g_autoptr (CrTestRun) help = RUN (f, "--help");
+  g_autoptr (CrTestRun) import_help = RUN (f, "mof", "import", "--help");
 
   g_assert_cmpint (group->status, ==, 2);
   assert_contains (group->err, "“mof” needs a subcommand");

@@ -23,50 +23,16 @@ typedef struct {
   char *backup_path;
 } Fixture;
 
-typedef struct {
-  int status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_free (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-  g_free (run);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
-
-static Run *
+static CrTestRun *
 run_argv (const char *const *args)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE |
-                               G_SUBPROCESS_FLAGS_STDIN_PIPE);
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GSubprocess) process = NULL;
-  Run *run = g_new0 (Run, 1);
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("CIMREPOCTL"));
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, "", NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  run->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
-  if (g_test_verbose ())
-    g_printerr ("$ cimrepoctl %s …: %d\n%s%s", args[0], run->status, run->out, run->err);
-  return run;
+  return cr_test_run_cimrepoctl (NULL, args);
 }
 
 #define RUN(...) run_argv ((const char *const[]){ __VA_ARGS__, NULL })
 
 static void
-assert_ok (Run *run)
+assert_ok (CrTestRun *run)
 {
   if (run->status != 0)
     g_error ("cimrepoctl failed with %d: %s", run->status, run->err);
@@ -91,7 +57,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
 static guint
 count_items (void)
 {
-  g_autoptr (Run) run = RUN ("--session", "--json", "instance", "list", "--namespace", NS, "Test_Item");
+  g_autoptr (CrTestRun) run = RUN ("--session", "--json", "instance", "list", "--namespace", NS, "Test_Item");
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) error = NULL;
 
@@ -109,7 +75,7 @@ test_status (Fixture *f, gconstpointer data)
   g_autoptr (CrTestClient) other = cr_test_client_new (f->test);
   g_autoptr (CrConnection1) connection = cr_test_client_open (other, NS);
   g_autofree char *pid = g_strdup_printf ("%d", getpid ());
-  g_autoptr (Run) run = RUN ("--session", "status");
+  g_autoptr (CrTestRun) run = RUN ("--session", "status");
 
   assert_ok (run);
   g_assert_nonnull (strstr (run->out, f->test->repository_path));
@@ -124,8 +90,8 @@ test_status (Fixture *f, gconstpointer data)
 static void
 test_model (Fixture *f, gconstpointer data)
 {
-  g_autoptr (Run) put = RUN ("--session", "instance", "put", "--namespace", NS, "Test_Item", "Name=cli", "Size=3");
-  g_autoptr (Run) missing = NULL;
+  g_autoptr (CrTestRun) put = RUN ("--session", "instance", "put", "--namespace", NS, "Test_Item", "Name=cli", "Size=3");
+  g_autoptr (CrTestRun) missing = NULL;
 
   assert_ok (put);
   g_assert_cmpuint (count_items (), ==, 11);
@@ -140,11 +106,11 @@ test_model (Fixture *f, gconstpointer data)
 static void
 test_backup_restore (Fixture *f, gconstpointer data)
 {
-  g_autoptr (Run) backup = RUN ("--session", "backup", f->backup_path);
-  g_autoptr (Run) verify = NULL;
-  g_autoptr (Run) put = NULL;
-  g_autoptr (Run) refused = NULL;
-  g_autoptr (Run) restore = NULL;
+  g_autoptr (CrTestRun) backup = RUN ("--session", "backup", f->backup_path);
+  g_autoptr (CrTestRun) verify = NULL;
+  g_autoptr (CrTestRun) put = NULL;
+  g_autoptr (CrTestRun) refused = NULL;
+  g_autoptr (CrTestRun) restore = NULL;
 
   assert_ok (backup);
   g_assert_true (g_file_test (f->backup_path, G_FILE_TEST_IS_REGULAR));
@@ -173,8 +139,8 @@ test_pause (Fixture *f, gconstpointer data)
   g_autoptr (CrTestClient) other = cr_test_client_new (f->test);
   g_autofree char *marker = cr_test_dir_file (f->test->dir, "seen");
   g_autofree char *script = NULL;
-  g_autoptr (Run) run = NULL;
-  g_autoptr (Run) status = NULL;
+  g_autoptr (CrTestRun) run = NULL;
+  g_autoptr (CrTestRun) status = NULL;
   g_autofree char *text = NULL;
 
   /* The command asks the service, through the CLI, whether it is paused */
@@ -198,12 +164,12 @@ test_mof (Fixture *f, gconstpointer data)
 {
   g_autofree char *qualifiers = g_test_build_filename (G_TEST_DIST, "data", "mof", "qualifiers.mof", NULL);
   g_autofree char *inheritance = g_test_build_filename (G_TEST_DIST, "data", "mof", "valid", "inheritance.mof", NULL);
-  g_autoptr (Run) dry = RUN ("--session", "mof", "import", "--dry-run", "--namespace", "root/mof", qualifiers,
-                             inheritance);
-  g_autoptr (Run) absent = NULL;
-  g_autoptr (Run) import = NULL;
-  g_autoptr (Run) shown = NULL;
-  g_autoptr (Run) exported = NULL;
+  g_autoptr (CrTestRun) dry = RUN ("--session", "mof", "import", "--dry-run", "--namespace", "root/mof", qualifiers,
+                                   inheritance);
+  g_autoptr (CrTestRun) absent = NULL;
+  g_autoptr (CrTestRun) import = NULL;
+  g_autoptr (CrTestRun) shown = NULL;
+  g_autoptr (CrTestRun) exported = NULL;
 
   assert_ok (dry);
   g_assert_nonnull (strstr (dry->out, "Classes: 4 created"));
@@ -237,9 +203,9 @@ test_mof_export_large (Fixture *f, gconstpointer data)
   g_autoptr (GString) mof = g_string_new ("class Big_Root { [Key] string Name; string Note; };\n"
                                           "class Big_Leaf : Big_Root { };\n");
   g_autoptr (GError) error = NULL;
-  g_autoptr (Run) import = NULL;
-  g_autoptr (Run) deep = NULL;
-  g_autoptr (Run) exported = NULL;
+  g_autoptr (CrTestRun) import = NULL;
+  g_autoptr (CrTestRun) deep = NULL;
+  g_autoptr (CrTestRun) exported = NULL;
   g_autofree char *text = NULL;
 
   memset (big, 'x', 1024 * 1024);
@@ -277,7 +243,7 @@ test_mof_export_large (Fixture *f, gconstpointer data)
 static void
 test_not_running (Fixture *f, gconstpointer data)
 {
-  g_autoptr (Run) run = NULL;
+  g_autoptr (CrTestRun) run = NULL;
 
   cr_daemon_test_stop (f->test);
   run = RUN ("--session", "status");
