@@ -572,14 +572,14 @@ fill_overview (CrWindow *self, const CrRepositorySummary *summary)
   switch (mode)
     {
     case CR_CLIENT_MODE_SYSTEM:
-      set_label (self->location_value, _("System service (cimrepod)"));
-      set_label (self->mode_value, _("System service"));
+      set_label (self->location_value, display_location);
+      set_label (self->mode_value, _("System service (cimrepod)"));
       set_label (self->heading_title, _("System Repository"));
       gtk_image_set_from_icon_name (self->location_icon, "network-server-symbolic");
       break;
     case CR_CLIENT_MODE_SESSION:
-      set_label (self->location_value, _("Session service (cimrepod --session)"));
-      set_label (self->mode_value, _("Session service"));
+      set_label (self->location_value, display_location);
+      set_label (self->mode_value, _("Session service (cimrepod --session)"));
       set_label (self->heading_title, _("Session Repository"));
       gtk_image_set_from_icon_name (self->location_icon, "network-server-symbolic");
       break;

@@ -278,8 +278,8 @@ def main():
         app = wait_for("the app on the accessibility bus", lambda: e2e.find_app(app_process.pid))
         window = wait_for("the main window", lambda: e2e.find_window(app, "cimrepo Manager"))
         wait_for("the overview", lambda: e2e.field(window, "Instances") == "12")
-        assert e2e.field(window, "Mode") == "Session service", e2e.field(window, "Mode")
-        assert e2e.field(window, "Location") == "Session service (cimrepod --session)", e2e.field(window, "Location")
+        assert e2e.field(window, "Mode") == "Session service (cimrepod --session)", e2e.field(window, "Mode")
+        assert e2e.field(window, "Location") == repository, e2e.field(window, "Location")
         assert shows_label(window, repository) is not None, "the overview names the service's repository file"
         assert shows_label(window, "Session Repository") is not None
         assert e2e.field(window, "Namespaces") == "2", e2e.field(window, "Namespaces")
