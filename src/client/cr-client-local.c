@@ -36,7 +36,6 @@ typedef struct {
   GMainContext *context; /* the engine thread's */
   GMainLoop *loop;
   GTask *open_task; /* until the engine thread opened the repository */
-  GError *open_error;
   CrRepository *repository;
   guint default_auto_resume;
 
@@ -748,43 +747,24 @@ local_call_finish (CrClientBackend *backend, GAsyncResult *result, GError **erro
 
 /* The engine thread */
 
-/* In the context of the caller of new_async(): the engine thread has
- * tried to open the repository. The task is dropped here, never in the
- * engine thread, which the last reference would join. */
-static gboolean
-open_done_cb (gpointer data)
-{
-  GTask *task = data;
-  LocalBackend **ref = g_task_get_task_data (task);
-  LocalBackend *self = *ref;
-
-  if (self->open_error != NULL)
-    g_task_return_error (task, g_steal_pointer (&self->open_error));
-  else
-    g_task_return_boolean (task, TRUE);
-  return G_SOURCE_REMOVE;
-}
-
 static gpointer
 engine_thread (gpointer data)
 {
   LocalBackend *self = data;
-  g_autoptr (GSource) done = g_idle_source_new ();
   GTask *open_task = g_steal_pointer (&self->open_task);
+  GError *error = NULL;
   gulong handler = 0;
 
   g_main_context_push_thread_default (self->context);
   self->repository = cr_repository_open_sync (self->path, self->create ? CR_OPEN_FLAGS_CREATE : CR_OPEN_FLAGS_NONE,
-                                              g_task_get_cancellable (open_task), &self->open_error);
+                                              g_task_get_cancellable (open_task), &error);
   if (self->repository != NULL)
     {
       self->default_auto_resume = cr_repository_get_auto_resume_delay (self->repository);
       self->mirror.last_backup_time = cr_repository_get_last_backup_time (self->repository);
       handler = g_signal_connect (self->repository, "notify", G_CALLBACK (repository_notify_cb), self);
     }
-  g_source_set_callback (done, open_done_cb, open_task, g_object_unref);
-  g_source_set_static_name (done, "[cimrepo-client] opened");
-  g_source_attach (done, g_task_get_context (open_task));
+  cr_client_backend_open_task_return (open_task, error);
   if (self->repository == NULL)
     {
       g_main_context_pop_thread_default (self->context);
@@ -805,13 +785,6 @@ engine_thread (gpointer data)
   return NULL;
 }
 
-static gboolean
-quit_cb (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 local_free (CrClientBackend *backend)
 {
@@ -828,17 +801,10 @@ local_free (CrClientBackend *backend)
   g_clear_pointer (&connections, g_hash_table_unref);
   g_clear_object (&pause_handle);
 
+  /* After whatever the engine queued before */
   if (self->thread != NULL)
-    {
-      g_autoptr (GSource) source = g_idle_source_new ();
-
-      /* After whatever the engine queued before */
-      g_source_set_callback (source, quit_cb, self->loop, NULL);
-      g_source_attach (source, self->context);
-      g_thread_join (self->thread);
-    }
+    cr_client_backend_thread_join (self->thread, self->context, self->loop, G_PRIORITY_DEFAULT);
   g_clear_object (&self->open_task);
-  g_clear_error (&self->open_error);
   g_main_loop_unref (self->loop);
   g_main_context_unref (self->context);
   g_mutex_clear (&self->lock);
@@ -847,16 +813,6 @@ local_free (CrClientBackend *backend)
   cr_client_info_free (self->identity);
   g_free (self->path);
   g_free (self);
-}
-
-static void
-backend_ref_free (gpointer data)
-{
-  LocalBackend **ref = data;
-
-  if (*ref != NULL)
-    local_free (&(*ref)->parent);
-  g_free (ref);
 }
 
 /**
@@ -870,13 +826,9 @@ void
 cr_client_backend_local_new_async (const char *path, gboolean create, GCancellable *cancellable,
                                    GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   LocalBackend *self = g_new0 (LocalBackend, 1);
-  LocalBackend **ref = g_new0 (LocalBackend *, 1);
+  g_autoptr (GTask) task = NULL;
   const char *program;
-
-  g_task_set_source_tag (task, cr_client_backend_local_new_async);
-  g_task_set_check_cancellable (task, FALSE);
 
   self->parent.call = local_call;
   self->parent.call_finish = local_call_finish;
@@ -892,9 +844,8 @@ cr_client_backend_local_new_async (const char *path, gboolean create, GCancellab
   self->connections = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   g_mutex_init (&self->lock);
 
-  /* The task owns the backend until finish() takes it. */
-  *ref = self;
-  g_task_set_task_data (task, ref, backend_ref_free);
+  task = cr_client_backend_open_task_new (&self->parent, cr_client_backend_local_new_async, cancellable, callback,
+                                          user_data);
   self->open_task = g_object_ref (task);
   self->thread = g_thread_new ("cimrepo-engine", engine_thread, self);
 }
@@ -907,11 +858,5 @@ cr_client_backend_local_new_async (const char *path, gboolean create, GCancellab
 CrClientBackend *
 cr_client_backend_local_new_finish (GAsyncResult *result, GError **error)
 {
-  LocalBackend **ref;
-
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    return NULL;
-  ref = g_task_get_task_data (G_TASK (result));
-  return &g_steal_pointer (ref)->parent;
+  return cr_client_backend_open_finish (result, error);
 }

@@ -134,6 +134,25 @@ void cr_client_progress_unref (CrClientProgress *progress);
 void cr_client_progress_report (guint64 done, guint64 total, gpointer progress);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrClientProgress, cr_client_progress_unref)
 
+/* What both backends do: they open, live and end in a thread of their
+ * own, which runs a main context of its own.
+ *
+ * The task that opens @backend owns it until
+ * cr_client_backend_open_finish() takes it; its thread reports with
+ * cr_client_backend_open_task_return() (@error: (transfer full)
+ * (nullable)), which completes the task in the opener's context, where
+ * the task is also dropped: never in the backend's thread, which its
+ * last reference would join. cr_client_backend_thread_join() ends the
+ * loop once what is queued at @priority or higher has run. */
+GTask *cr_client_backend_open_task_new (CrClientBackend *backend,
+                                        gpointer source_tag,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data);
+void cr_client_backend_open_task_return (GTask *task, GError *error);
+CrClientBackend *cr_client_backend_open_finish (GAsyncResult *result, GError **error);
+void cr_client_backend_thread_join (GThread *thread, GMainContext *context, GMainLoop *loop, int priority);
+
 /* Backends. @create: make the repository (and its directory) if it does
  * not exist. */
 void cr_client_backend_local_new_async (const char *path,

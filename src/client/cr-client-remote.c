@@ -80,7 +80,6 @@ typedef struct {
   GMainContext *context; /* the D-Bus thread's */
   GMainLoop *loop;
   GTask *open_task; /* until the D-Bus thread connected */
-  GError *open_error;
 
   /* Only in the D-Bus thread */
   GDBusConnection *bus;
@@ -940,35 +939,19 @@ connect_service (RemoteBackend *self, GError **error)
   return TRUE;
 }
 
-static gboolean
-open_done_cb (gpointer data)
-{
-  GTask *task = data;
-  RemoteBackend **ref = g_task_get_task_data (task);
-  RemoteBackend *self = *ref;
-
-  if (self->open_error != NULL)
-    g_task_return_error (task, g_steal_pointer (&self->open_error));
-  else
-    g_task_return_boolean (task, TRUE);
-  return G_SOURCE_REMOVE;
-}
-
 static gpointer
 dbus_thread (gpointer data)
 {
   RemoteBackend *self = data;
-  g_autoptr (GSource) done = g_idle_source_new ();
   GTask *open_task = g_steal_pointer (&self->open_task);
+  GError *open_error = NULL;
   gboolean connected;
 
   g_main_context_push_thread_default (self->context);
-  connected = connect_service (self, &self->open_error);
+  connected = connect_service (self, &open_error);
   if (!connected)
-    remote_error_convert (self, &self->open_error);
-  g_source_set_callback (done, open_done_cb, open_task, g_object_unref);
-  g_source_set_static_name (done, "[cimrepo-client] connected");
-  g_source_attach (done, g_task_get_context (open_task));
+    remote_error_convert (self, &open_error);
+  cr_client_backend_open_task_return (open_task, open_error);
 
   if (connected)
     g_main_loop_run (self->loop);
@@ -999,13 +982,6 @@ dbus_thread (gpointer data)
   return NULL;
 }
 
-static gboolean
-quit_cb (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 remote_free (CrClientBackend *backend)
 {
@@ -1014,18 +990,10 @@ remote_free (CrClientBackend *backend)
   g_mutex_lock (&self->lock);
   self->attached = FALSE;
   g_mutex_unlock (&self->lock);
+  /* After the calls already queued */
   if (self->thread != NULL)
-    {
-      g_autoptr (GSource) source = g_idle_source_new ();
-
-      /* After the calls already queued */
-      g_source_set_priority (source, G_PRIORITY_LOW);
-      g_source_set_callback (source, quit_cb, self->loop, NULL);
-      g_source_attach (source, self->context);
-      g_thread_join (self->thread);
-    }
+    cr_client_backend_thread_join (self->thread, self->context, self->loop, G_PRIORITY_LOW);
   g_clear_object (&self->open_task);
-  g_clear_error (&self->open_error);
   g_clear_pointer (&self->connections, g_hash_table_unref);
   g_clear_pointer (&self->jobs, g_hash_table_unref);
   g_clear_pointer (&self->opening, g_hash_table_unref);
@@ -1036,16 +1004,6 @@ remote_free (CrClientBackend *backend)
   g_free (self->unique_name);
   g_free (self->location);
   g_free (self);
-}
-
-static void
-backend_ref_free (gpointer data)
-{
-  RemoteBackend **ref = data;
-
-  if (*ref != NULL)
-    remote_free (&(*ref)->parent);
-  g_free (ref);
 }
 
 /**
@@ -1060,16 +1018,13 @@ void
 cr_client_backend_remote_new_async (CrClientMode mode, GCancellable *cancellable, GAsyncReadyCallback callback,
                                     gpointer user_data)
 {
-  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   RemoteBackend *self = g_new0 (RemoteBackend, 1);
-  RemoteBackend **ref = g_new0 (RemoteBackend *, 1);
+  g_autoptr (GTask) task = NULL;
 
   g_return_if_fail (mode == CR_CLIENT_MODE_SYSTEM || mode == CR_CLIENT_MODE_SESSION);
   /* Registers org.cimrepo.Error.*, so that the service's errors arrive
    * in CR_ERROR with their codes */
   (void) cr_error_quark ();
-  g_task_set_source_tag (task, cr_client_backend_remote_new_async);
-  g_task_set_check_cancellable (task, FALSE);
 
   self->parent.call = remote_call;
   self->parent.call_finish = remote_call_finish;
@@ -1083,8 +1038,8 @@ cr_client_backend_remote_new_async (CrClientMode mode, GCancellable *cancellable
   self->opening = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
   g_mutex_init (&self->lock);
 
-  *ref = self;
-  g_task_set_task_data (task, ref, backend_ref_free);
+  task = cr_client_backend_open_task_new (&self->parent, cr_client_backend_remote_new_async, cancellable,
+                                          callback, user_data);
   self->open_task = g_object_ref (task);
   self->thread = g_thread_new ("cimrepo-dbus", dbus_thread, self);
 }
@@ -1098,13 +1053,9 @@ cr_client_backend_remote_new_async (CrClientMode mode, GCancellable *cancellable
 CrClientBackend *
 cr_client_backend_remote_new_finish (GAsyncResult *result, char **out_location, GError **error)
 {
-  RemoteBackend **ref;
+  RemoteBackend *self = (RemoteBackend *) cr_client_backend_open_finish (result, error);
 
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    return NULL;
-  ref = g_task_get_task_data (G_TASK (result));
-  if (out_location != NULL)
-    *out_location = g_strdup ((*ref)->location);
-  return &g_steal_pointer (ref)->parent;
+  if (self != NULL && out_location != NULL)
+    *out_location = g_strdup (self->location);
+  return self != NULL ? &self->parent : NULL;
 }

@@ -564,6 +564,102 @@ cr_client_new_with_backend (CrClientMode mode, const char *location, CrClientBac
   return client_new (mode, location, backend, context);
 }
 
+/* Backends' threads (cr-client-private.h) */
+
+static void
+backend_ref_free (gpointer data)
+{
+  CrClientBackend **ref = data;
+
+  if (*ref != NULL)
+    (*ref)->free (*ref);
+  g_free (ref);
+}
+
+GTask *
+cr_client_backend_open_task_new (CrClientBackend *backend, gpointer source_tag, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  CrClientBackend **ref = g_new0 (CrClientBackend *, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_check_cancellable (task, FALSE);
+  *ref = backend;
+  g_task_set_task_data (task, ref, backend_ref_free);
+  return task;
+}
+
+typedef struct {
+  GTask *task;
+  GError *error;
+} OpenReturn;
+
+static void
+open_return_free (OpenReturn *ret)
+{
+  g_clear_error (&ret->error);
+  g_object_unref (ret->task);
+  g_free (ret);
+}
+
+/* In the opener's context */
+static gboolean
+open_return_cb (gpointer data)
+{
+  OpenReturn *ret = data;
+
+  if (ret->error != NULL)
+    g_task_return_error (ret->task, g_steal_pointer (&ret->error));
+  else
+    g_task_return_boolean (ret->task, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+void
+cr_client_backend_open_task_return (GTask *task, GError *error)
+{
+  g_autoptr (GSource) source = g_idle_source_new ();
+  OpenReturn *ret = g_new0 (OpenReturn, 1);
+
+  ret->task = task;
+  ret->error = error;
+  g_source_set_callback (source, open_return_cb, ret, (GDestroyNotify) open_return_free);
+  g_source_set_static_name (source, "[cimrepo-client] opened");
+  g_source_attach (source, g_task_get_context (task));
+}
+
+/* Returns: (transfer full): the backend, or %NULL with @error set */
+CrClientBackend *
+cr_client_backend_open_finish (GAsyncResult *result, GError **error)
+{
+  CrClientBackend **ref;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  ref = g_task_get_task_data (G_TASK (result));
+  return g_steal_pointer (ref);
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+void
+cr_client_backend_thread_join (GThread *thread, GMainContext *context, GMainLoop *loop, int priority)
+{
+  g_autoptr (GSource) source = g_idle_source_new ();
+
+  g_source_set_priority (source, priority);
+  g_source_set_callback (source, quit_cb, loop, NULL);
+  g_source_attach (source, context);
+  g_thread_join (thread);
+}
+
 /* Opening */
 
 /**
