@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gstdio.h>
 
 #include "cr-test-utils.h"
@@ -266,4 +268,54 @@ cr_test_run_free (CrTestRun *run)
   g_free (run->out);
   g_free (run->err);
   g_free (run);
+}
+
+static int
+compare_lines (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+char *
+cr_test_dump_namespace (CrRepository *repo, const char *ns)
+{
+  g_autoptr (CrConnection) conn = cr_test_connect (repo, ns);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) qtypes = cr_connection_enumerate_qualifier_types (conn, &error);
+  g_autoptr (GPtrArray) classes = NULL;
+  g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  GString *out = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < qtypes->len; i++)
+    {
+      g_autoptr (GVariant) v = g_variant_ref_sink (cr_qualifier_type_to_variant (g_ptr_array_index (qtypes, i)));
+      g_autofree char *text = g_variant_print (v, TRUE);
+
+      g_ptr_array_add (lines, g_strdup_printf ("Q %s", text));
+    }
+  classes = cr_connection_enumerate_classes (conn, NULL, TRUE, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < classes->len; i++)
+    {
+      CrClass *klass = g_ptr_array_index (classes, i);
+      g_autoptr (GVariant) v = g_variant_ref_sink (cr_class_to_variant (klass));
+      g_autoptr (GPtrArray) instances = cr_connection_enumerate_instances (conn, cr_class_get_name (klass), FALSE, &error);
+      g_autofree char *text = g_variant_print (v, TRUE);
+
+      g_assert_no_error (error);
+      g_ptr_array_add (lines, g_strdup_printf ("C %s", text));
+      for (guint j = 0; j < instances->len; j++)
+        {
+          CrInstance *instance = g_ptr_array_index (instances, j);
+          g_autoptr (GVariant) iv = g_variant_ref_sink (cr_instance_to_variant (instance));
+          g_autofree char *instance_text = g_variant_print (iv, TRUE);
+
+          g_ptr_array_add (lines, g_strdup_printf ("I %s %s", cr_instance_get_path (instance), instance_text));
+        }
+    }
+  g_ptr_array_sort (lines, compare_lines);
+  for (guint i = 0; i < lines->len; i++)
+    g_string_append_printf (out, "%s\n", (const char *) g_ptr_array_index (lines, i));
+  return g_string_free (out, FALSE);
 }

@@ -37,6 +37,10 @@ guint cr_test_count_instances (CrConnection *conn, const char *class_name);
 GBytes *cr_test_read_file (const char *path);
 void cr_test_write_file (const char *path, GBytes *bytes);
 
+/* Everything in namespace @ns of @repo (qualifier types, classes and
+ * their instances), as text that two repositories can be compared by */
+char *cr_test_dump_namespace (CrRepository *repo, const char *ns);
+
 /* The real cimrepoctl ($CIMREPOCTL), run to its end, with stdin an
  * empty pipe (never a terminal). */
 typedef struct {

@@ -156,50 +156,9 @@ dump_namespace (const char *repository, const char *ns)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (CrRepository) repo = cr_repository_open_sync (repository, CR_OPEN_FLAGS_NONE, NULL, &error);
-  g_autoptr (CrConnection) conn = NULL;
-  g_autoptr (GPtrArray) qtypes = NULL;
-  g_autoptr (GPtrArray) classes = NULL;
-  g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
-  GString *out = g_string_new (NULL);
 
   g_assert_no_error (error);
-  conn = cr_test_connect (repo, ns);
-  qtypes = cr_connection_enumerate_qualifier_types (conn, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < qtypes->len; i++)
-    {
-      g_autoptr (GVariant) v = g_variant_ref_sink (cr_qualifier_type_to_variant (g_ptr_array_index (qtypes, i)));
-      g_autofree char *text = g_variant_print (v, TRUE);
-
-      g_ptr_array_add (lines, g_strdup_printf ("Q %s", text));
-    }
-  classes = cr_connection_enumerate_classes (conn, NULL, TRUE, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < classes->len; i++)
-    {
-      CrClass *klass = g_ptr_array_index (classes, i);
-      g_autoptr (GVariant) v = g_variant_ref_sink (cr_class_to_variant (klass));
-      g_autoptr (GPtrArray) instances = cr_connection_enumerate_instances (conn, cr_class_get_name (klass), FALSE,
-                                                                           &error);
-      g_autofree char *text = g_variant_print (v, TRUE);
-
-      g_assert_no_error (error);
-      g_ptr_array_add (lines, g_strdup_printf ("C %s", text));
-      for (guint j = 0; j < instances->len; j++)
-        {
-          CrInstance *instance = g_ptr_array_index (instances, j);
-          g_autoptr (GVariant) iv = g_variant_ref_sink (cr_instance_to_variant (instance));
-          g_autofree char *instance_text = g_variant_print (iv, TRUE);
-
-          g_ptr_array_add (lines, g_strdup_printf ("I %s %s", cr_instance_get_path (instance), instance_text));
-        }
-    }
-  g_ptr_array_sort (lines, compare_strings);
-  for (guint i = 0; i < lines->len; i++)
-    g_string_append_printf (out, "%s\n", (const char *) g_ptr_array_index (lines, i));
-  g_clear_object (&conn);
-  cr_repository_close (repo);
-  return g_string_free (out, FALSE);
+  return cr_test_dump_namespace (repo, ns);
 }
 
 static void

@@ -130,51 +130,6 @@ compare_names (gconstpointer a, gconstpointer b)
   return g_ascii_strcasecmp (*(const char *const *) a, *(const char *const *) b);
 }
 
-/* Everything in a namespace, as comparable text. */
-static char *
-dump_namespace (CrRepository *repo, const char *ns)
-{
-  g_autoptr (CrConnection) conn = cr_test_connect (repo, ns);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) qtypes = cr_connection_enumerate_qualifier_types (conn, &error);
-  g_autoptr (GPtrArray) classes = NULL;
-  g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
-  GString *out = g_string_new (NULL);
-
-  g_assert_no_error (error);
-  for (guint i = 0; i < qtypes->len; i++)
-    {
-      g_autoptr (GVariant) v = g_variant_ref_sink (cr_qualifier_type_to_variant (g_ptr_array_index (qtypes, i)));
-      g_autofree char *text = g_variant_print (v, TRUE);
-
-      g_ptr_array_add (lines, g_strdup_printf ("Q %s", text));
-    }
-  classes = cr_connection_enumerate_classes (conn, NULL, TRUE, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < classes->len; i++)
-    {
-      CrClass *klass = g_ptr_array_index (classes, i);
-      g_autoptr (GVariant) v = g_variant_ref_sink (cr_class_to_variant (klass));
-      g_autoptr (GPtrArray) instances = cr_connection_enumerate_instances (conn, cr_class_get_name (klass), FALSE, &error);
-      g_autofree char *text = g_variant_print (v, TRUE);
-
-      g_assert_no_error (error);
-      g_ptr_array_add (lines, g_strdup_printf ("C %s", text));
-      for (guint j = 0; j < instances->len; j++)
-        {
-          CrInstance *instance = g_ptr_array_index (instances, j);
-          g_autoptr (GVariant) iv = g_variant_ref_sink (cr_instance_to_variant (instance));
-          g_autofree char *instance_text = g_variant_print (iv, TRUE);
-
-          g_ptr_array_add (lines, g_strdup_printf ("I %s %s", cr_instance_get_path (instance), instance_text));
-        }
-    }
-  g_ptr_array_sort (lines, compare_names);
-  for (guint i = 0; i < lines->len; i++)
-    g_string_append_printf (out, "%s\n", (const char *) g_ptr_array_index (lines, i));
-  return g_string_free (out, FALSE);
-}
-
 /* Exports @ns of @repo, imports the text into a fresh repository, and
  * checks that the namespace is the same there. */
 static void
@@ -202,8 +157,8 @@ assert_round_trip (CrRepository *repo, const char *ns)
   batch = compile_ok (compiler);
   import_ok (copy, batch, CR_IMPORT_FLAGS_NONE, NULL);
 
-  before = dump_namespace (repo, ns);
-  after = dump_namespace (copy, ns);
+  before = cr_test_dump_namespace (repo, ns);
+  after = cr_test_dump_namespace (copy, ns);
   if (strcmp (before, after) != 0)
     g_printerr ("exported:\n%s\n", text);
   g_assert_cmpstr (before, ==, after);
