@@ -187,16 +187,6 @@ def sensitive(node):
     return node.get_state_set().contains(Atspi.StateType.SENSITIVE)
 
 
-def shows_label(root, text):
-    for node in e2e.walk(root):
-        try:
-            if node.get_role_name() == "label" and e2e.showing(node) and e2e.text_of(node) == text:
-                return node
-        except GLib.Error:
-            continue
-    return None
-
-
 def label_starting(root, prefix):
     for node in e2e.walk(root):
         try:
@@ -280,8 +270,8 @@ def main():
         wait_for("the overview", lambda: e2e.field(window, "Instances") == "12")
         assert e2e.field(window, "Mode") == "Session service (cimrepod --session)", e2e.field(window, "Mode")
         assert e2e.field(window, "Location") == repository, e2e.field(window, "Location")
-        assert shows_label(window, repository) is not None, "the overview names the service's repository file"
-        assert shows_label(window, "Session Repository") is not None
+        assert e2e.find_label(window, repository) is not None, "the overview names the service's repository file"
+        assert e2e.find_label(window, "Session Repository") is not None
         assert e2e.field(window, "Namespaces") == "2", e2e.field(window, "Namespaces")
         assert e2e.field(window, "State") == "Ready", e2e.field(window, "State")
         log("ok 1 - the window shows the service's repository, in session mode")
@@ -393,7 +383,7 @@ def main():
         wait_for("the restored overview", lambda: e2e.field(window, "Namespaces") == "2")
         assert e2e.field(window, "Instances") == "12", e2e.field(window, "Instances")
         assert e2e.field(window, "State") == "Ready", e2e.field(window, "State")
-        assert shows_label(window, repository) is not None
+        assert e2e.find_label(window, repository) is not None
         assert e2e.find_window(app, "Restore from Backup?") is None
         namespaces = subprocess.run([cimrepoctl, "--session", "namespace", "list"], env=env, check=True,
                                     capture_output=True, text=True).stdout

@@ -93,6 +93,17 @@ def text_of(node):
     return Atspi.Text.get_text(node, 0, Atspi.Text.get_character_count(node))
 
 
+def find_label(root, text):
+    """The showing label under @root that says exactly @text, or None."""
+    for node in walk(root):
+        try:
+            if node.get_role_name() == "label" and showing(node) and text_of(node) == text:
+                return node
+        except GLib.Error:
+            continue
+    return None
+
+
 def click(node):
     if "Action" in node.get_interfaces() and Atspi.Action.get_n_actions(node) > 0:
         Atspi.Action.do_action(node, 0)

@@ -39,16 +39,6 @@ def find_app_by_name(name):
     return None
 
 
-def shows_text(root, text):
-    for node in e2e.walk(root):
-        try:
-            if node.get_role_name() == "label" and e2e.showing(node) and e2e.text_of(node) == text:
-                return True
-        except GLib.Error:
-            continue
-    return False
-
-
 def main():
     manager = os.environ["CIMREPO_MANAGER"]
     cimrepoctl = os.environ["CIMREPOCTL"]
@@ -95,7 +85,7 @@ def main():
         pid = app.get_process_id()
         dialog = e2e.wait_for("the restore confirmation",
                               lambda: e2e.find_window(app, "Restore from Backup?"))
-        e2e.wait_for("the backup's name in it", lambda: shows_text(dialog, os.path.basename(backup)))
+        e2e.wait_for("the backup's name in it", lambda: e2e.find_label(dialog, os.path.basename(backup)) is not None)
         e2e.log("ok 1 - the launched app asks to restore the backup it was given")
 
         # Nothing is restored without confirmation
