@@ -1018,10 +1018,11 @@ void
 cr_client_backend_remote_new_async (CrClientMode mode, GCancellable *cancellable, GAsyncReadyCallback callback,
                                     gpointer user_data)
 {
-  RemoteBackend *self = g_new0 (RemoteBackend, 1);
+  RemoteBackend *self;
   g_autoptr (GTask) task = NULL;
 
   g_return_if_fail (mode == CR_CLIENT_MODE_SYSTEM || mode == CR_CLIENT_MODE_SESSION);
+  self = g_new0 (RemoteBackend, 1);
   /* Registers org.cimrepo.Error.*, so that the service's errors arrive
    * in CR_ERROR with their codes */
   (void) cr_error_quark ();
